@@ -1,0 +1,236 @@
+"""Builds the demo page tree in English and Hindi. Idempotent: existing pages are left alone."""
+
+import datetime
+import json
+
+from django.utils import timezone
+from wagtail.models import Locale, Page, Site
+
+from skills.demo import CENTRES
+from skills.models import Centre, Trade
+from website.models import (
+    CentreIndexPage,
+    CentrePage,
+    CourseIndexPage,
+    CoursePage,
+    FooterText,
+    HomePage,
+    MainMenu,
+    MainMenuItem,
+    NewsIndexPage,
+    NewsPage,
+    SiteSettings,
+    StandardPage,
+)
+
+from . import content
+
+EN, HI = 0, 1
+
+
+def paragraphs(texts, lang):
+    return [{"type": "paragraph", "value": f"<p>{text[lang]}</p>"} for text in texts]
+
+
+def publish_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def ensure_child(parent, model, slug, **fields):
+    """The child of parent with this slug, created and published if missing."""
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    return existing or publish_child(parent, model(slug=slug, **fields))
+
+
+def ensure_translation(page, locale, **fields):
+    """The page's translation into locale, copied, filled in and published if missing."""
+    existing = page.get_translation_or_none(locale)
+    if existing:
+        return existing.specific
+    translated = page.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    translated.save_revision().publish()
+    return translated
+
+
+def ensure_home(hindi):
+    root = Page.get_first_root_node()
+    english = Locale.get_default()
+    site = Site.objects.filter(is_default_site=True).first()
+    home = HomePage.objects.filter(depth=2, locale=english).first()
+    if home is None:
+        # Replace Wagtail's placeholder welcome page with the real home page.
+        placeholder = Page.objects.filter(depth=2, slug="home", locale=english).first()
+        if placeholder:
+            placeholder.slug = "welcome-placeholder"
+            placeholder.save(update_fields=["slug"])
+        home = publish_child(
+            root,
+            HomePage(
+                slug="home",
+                title=content.HOME["title"][EN],
+                hero_title=content.HOME["hero_title"][EN],
+                hero_text=content.HOME["hero_text"][EN],
+            ),
+        )
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Sakhi"
+            )
+        else:
+            site.root_page = home
+            site.site_name = "Sakhi"
+            site.save()
+        if placeholder:
+            placeholder.delete()
+    ensure_translation(
+        home,
+        hindi,
+        title=content.HOME["title"][HI],
+        hero_title=content.HOME["hero_title"][HI],
+        hero_text=content.HOME["hero_text"][HI],
+    )
+    return home
+
+
+def ensure_index(home, hindi, model, slug):
+    texts = content.INDEXES[slug]
+    index = ensure_child(home, model, slug, title=texts["title"][EN], intro=texts["intro"][EN])
+    ensure_translation(index, hindi, title=texts["title"][HI], intro=texts["intro"][HI])
+    return index
+
+
+def seed_news(index, hindi):
+    today = timezone.localdate()
+    for item in content.NEWS:
+        def body(lang, item=item):
+            blocks = paragraphs(item["body"], lang)
+            if "quote" in item:
+                blocks.append({"type": "quote", "value": {"text": item["quote"][lang], "attribution": ""}})
+            return json.dumps(blocks)
+
+        page = NewsPage.objects.child_of(index).filter(slug=item["slug"]).first()
+        if page is None:
+            page = NewsPage(
+                slug=item["slug"],
+                title=item["title"][EN],
+                date=today - datetime.timedelta(days=item["days_ago"]),
+                intro=item["intro"][EN],
+                body=body(EN),
+            )
+            index.add_child(instance=page)
+            page.tags.add(*item["tags"])
+            page.save_revision().publish()
+        ensure_translation(page, hindi, title=item["title"][HI], intro=item["intro"][HI], body=body(HI))
+
+
+def seed_courses(index, hindi):
+    today = timezone.localdate()
+    trades = {trade.slug: trade for trade in Trade.objects.all()}
+    centres = {centre.slug: centre for centre in Centre.objects.all()}
+    for trade, centre, starts_in, length, seats, title_en, title_hi in content.COURSE_ANNOUNCEMENTS:
+        slug = f"{trade}-{centre}"
+        start = today + datetime.timedelta(days=starts_in)
+        page = ensure_child(
+            index,
+            CoursePage,
+            slug,
+            title=title_en,
+            trade=trades[trade],
+            centre=centres[centre],
+            start_date=start,
+            end_date=start + datetime.timedelta(days=length),
+            seats=seats,
+            intro=content.COURSE_INTRO[EN],
+            eligibility=content.COURSE_ELIGIBILITY[EN],
+        )
+        ensure_translation(
+            page,
+            hindi,
+            title=title_hi,
+            intro=content.COURSE_INTRO[HI],
+            eligibility=content.COURSE_ELIGIBILITY[HI],
+        )
+
+
+def seed_centre_pages(index, hindi):
+    centres = {centre.slug: centre for centre in Centre.objects.all()}
+
+    def services(lang):
+        return json.dumps(
+            [
+                {"type": "service", "value": {"name": name[lang], "description": text[lang]}}
+                for name, text in content.SERVICES
+            ]
+        )
+
+    for data in CENTRES:
+        page = ensure_child(
+            index,
+            CentrePage,
+            data["slug"],
+            title=data["name"][EN],
+            centre=centres[data["slug"]],
+            intro=content.CENTRE_INTRO[EN],
+            services=services(EN),
+        )
+        ensure_translation(
+            page, hindi, title=data["name"][HI], intro=content.CENTRE_INTRO[HI], services=services(HI)
+        )
+
+
+def seed_standard_pages(home, hindi):
+    pages = []
+    for data in content.STANDARD_PAGES:
+        page = ensure_child(
+            home,
+            StandardPage,
+            data["slug"],
+            title=data["title"][EN],
+            intro=data["intro"][EN],
+            body=json.dumps(paragraphs(data["body"], EN)),
+        )
+        ensure_translation(
+            page,
+            hindi,
+            title=data["title"][HI],
+            intro=data["intro"][HI],
+            body=json.dumps(paragraphs(data["body"], HI)),
+        )
+        pages.append((page, data["in_menu"]))
+    return pages
+
+
+def seed_settings(site, menu_pages, hindi):
+    SiteSettings.for_site(site)
+    menu = MainMenu.for_site(site)
+    if not menu.items.exists():
+        for order, page in enumerate(menu_pages):
+            MainMenuItem.objects.create(menu=menu, link_page=page, sort_order=order)
+    english = Locale.get_default()
+    footer = FooterText.objects.filter(locale=english).first()
+    if footer is None:
+        footer = FooterText.objects.create(locale=english, body=content.FOOTER[EN])
+    if not FooterText.objects.filter(translation_key=footer.translation_key, locale=hindi).exists():
+        FooterText.objects.create(
+            locale=hindi, translation_key=footer.translation_key, body=content.FOOTER[HI]
+        )
+
+
+def seed_site():
+    hindi, _ = Locale.objects.get_or_create(language_code="hi")
+    Locale.objects.get_or_create(language_code="en")
+    home = ensure_home(hindi)
+    news = ensure_index(home, hindi, NewsIndexPage, "news")
+    courses = ensure_index(home, hindi, CourseIndexPage, "courses")
+    centres = ensure_index(home, hindi, CentreIndexPage, "centres")
+    seed_news(news, hindi)
+    seed_courses(courses, hindi)
+    seed_centre_pages(centres, hindi)
+    standard = seed_standard_pages(home, hindi)
+    menu_pages = [news, courses, centres] + [page for page, in_menu in standard if in_menu]
+    seed_settings(Site.objects.get(is_default_site=True), menu_pages, hindi)
+    return home

@@ -1,0 +1,58 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, Site
+
+from website.models import FooterText, MainMenu
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """A link per language to this same page in that language.
+
+    For a Wagtail page, its translation (or that language's home page when the page is not
+    translated yet); for any other view, the same path with the other language prefix."""
+    request = context["request"]
+    page = context.get("page")
+    current = get_language()
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        translations = {
+            p.locale.language_code: p.url
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translations.get(code) or translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu's pages, in the visitor's language where a translation is live."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    menu = MainMenu.for_site(site)
+    keys = [item.link_page.translation_key for item in menu.items.select_related("link_page")]
+    if not keys:
+        return []
+    active = Locale.get_active()
+    pages = {}
+    for page in Page.objects.live().filter(translation_key__in=keys).select_related("locale"):
+        if page.translation_key not in pages or page.locale_id == active.pk:
+            pages[page.translation_key] = page
+    return [pages[key] for key in keys if key in pages]
+
+
+@register.simple_tag
+def footer_text():
+    """The footer for the visitor's language, falling back to the default language's."""
+    texts = {t.locale.language_code: t for t in FooterText.objects.select_related("locale")}
+    text = texts.get(get_language()) or texts.get(settings.LANGUAGE_CODE)
+    return text.body if text else ""

@@ -2,6 +2,9 @@
 
 import datetime
 import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
@@ -76,14 +79,13 @@ def ensure_home(hindi):
                 hero_text=content.HOME["hero_text"][EN],
             ),
         )
-        if site is None:
-            Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Sakhi"
-            )
-        else:
-            site.root_page = home
-            site.site_name = "Sakhi"
-            site.save()
+        site = site or Site(is_default_site=True)
+        base_url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = base_url.hostname
+        site.port = base_url.port or (443 if base_url.scheme == "https" else 80)
+        site.root_page = home
+        site.site_name = "Sakhi"
+        site.save()
         if placeholder:
             placeholder.delete()
     ensure_translation(

@@ -10,3 +10,5 @@ try:
     from .local import *  # noqa: F403
 except ImportError:
     pass
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

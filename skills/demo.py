@@ -4,6 +4,16 @@ import datetime
 
 from .models import Centre, Trade
 
+HINDI_PLACE_NAMES = {
+    "Lucknow": "लखनऊ",
+    "Patna": "पटना",
+    "Buxar": "बक्सर",
+    "Leh": "लेह",
+    "Uttar Pradesh": "उत्तर प्रदेश",
+    "Bihar": "बिहार",
+    "Ladakh": "लद्दाख",
+}
+
 CENTRES = [
     {
         "slug": "lucknow",
@@ -68,7 +78,6 @@ TRADES = [
 ]
 
 
-
 def seed_centres_and_trades():
     """Create the demo centres and trades that do not exist yet; leave existing ones alone."""
     for data in CENTRES:
@@ -77,14 +86,15 @@ def seed_centres_and_trades():
             defaults={
                 "code": data["code"],
                 "name": data["name"][0],
+                "name_hi": data["name"][1],
                 "district": data["district"],
+                "district_hi": HINDI_PLACE_NAMES[data["district"]],
                 "state": data["state"],
+                "state_hi": HINDI_PLACE_NAMES[data["state"]],
                 "address": data["address"],
                 "phone": data["phone"],
                 "opened_on": datetime.date.fromisoformat(data["opened_on"]),
             },
         )
     for slug, name, name_hi, sector in TRADES:
-        Trade.objects.get_or_create(
-            slug=slug, defaults={"name": name, "name_hi": name_hi, "sector": sector}
-        )
+        Trade.objects.get_or_create(slug=slug, defaults={"name": name, "name_hi": name_hi, "sector": sector})

@@ -1,11 +1,32 @@
+"""The training tracker: centres, trades, courses, cohorts, trainees, enrolments and attendance.
+
+Rules that the database can hold are constraints; the rest live in querysets and in
+skills.services. Personal data is reached only through the querysets' visible_to(user)."""
+
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .permissions import centres_visible_to
+
+
+def in_active_language(english, hindi):
+    """The Hindi spelling on the Hindi site when there is one, else the English."""
+    return hindi if hindi and get_language() == "hi" else english
 
 
 class CentreQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def visible_to(self, user):
+        return self.filter(pk__in=centres_visible_to(user))
 
 
 class Centre(models.Model):
@@ -19,12 +40,22 @@ class Centre(models.Model):
         unique=True,
         help_text=_("Short capital-letter code used in certificate numbers, e.g. LKO."),
     )
+    name_hi = models.CharField(_("name in Hindi"), max_length=120, blank=True)
     district = models.CharField(_("district"), max_length=80)
+    district_hi = models.CharField(_("district in Hindi"), max_length=80, blank=True)
     state = models.CharField(_("state"), max_length=80)
+    state_hi = models.CharField(_("state in Hindi"), max_length=80, blank=True)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_centres",
+        help_text=_("Staff who see and change this centre's trainees and cohorts."),
+    )
 
     objects = CentreQuerySet.as_manager()
 
@@ -40,6 +71,18 @@ class Centre(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_name(self):
+        return in_active_language(self.name, self.name_hi)
+
+    @property
+    def localized_district(self):
+        return in_active_language(self.district, self.district_hi)
+
+    @property
+    def localized_state(self):
+        return in_active_language(self.state, self.state_hi)
 
 
 class Trade(models.Model):
@@ -60,6 +103,365 @@ class Trade(models.Model):
 
     @property
     def localized_name(self):
-        if get_language() == "hi" and self.name_hi:
-            return self.name_hi
-        return self.name
+        return in_active_language(self.name, self.name_hi)
+
+
+class Course(models.Model):
+    """A curriculum of a trade, e.g. "Tailoring, 3 months". Cohorts are its runs at a centre."""
+
+    trade = models.ForeignKey(
+        Trade, verbose_name=_("trade"), on_delete=models.PROTECT, related_name="courses"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    title_hi = models.CharField(_("title in Hindi"), max_length=120, blank=True)
+    duration_days = models.PositiveSmallIntegerField(_("duration in days"), default=90)
+    hours = models.PositiveSmallIntegerField(_("hours"), default=240)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    syllabus = models.TextField(_("syllabus"), blank=True)
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance for a certificate (%)"), default=80
+    )
+
+    class Meta:
+        ordering = ["trade__name", "title"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.UniqueConstraint(fields=["trade", "title"], name="course_unique_title_per_trade"),
+            models.CheckConstraint(
+                condition=Q(min_attendance_percent__lte=100), name="course_attendance_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def localized_title(self):
+        return in_active_language(self.title, self.title_hi)
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(centre__in=centres_visible_to(user))
+
+    def open_for_enrolment(self):
+        return self.filter(status__in=[Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.RUNNING])
+
+    def upcoming_or_open(self, today=None):
+        """What the public may join: open or planned cohorts that have not ended."""
+        today = today or timezone.localdate()
+        return self.filter(status__in=[Cohort.Status.PLANNED, Cohort.Status.OPEN], end_date__gte=today)
+
+    def in_year(self, year):
+        return self.filter(start_date__year__lte=year, end_date__year__gte=year)
+
+
+class Cohort(models.Model):
+    """A batch: one run of a course at a centre, with its dates, trainer and seats."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for enrolment")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    schedule = models.CharField(
+        _("schedule"), max_length=120, blank=True, help_text=_("e.g. Mon–Fri, 10:00–13:00")
+    )
+    venue = models.CharField(_("venue"), max_length=120, blank=True)
+    trainer = models.CharField(_("trainer"), max_length=120, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("seats"))
+    # Seats held by enrolments that are not dropped. Kept by skills.services under a row lock,
+    # so the check constraint below makes overbooking impossible even under concurrency.
+    seats_taken = models.PositiveSmallIntegerField(_("seats taken"), default=0, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    funding = models.CharField(_("funding scheme or partner"), max_length=120, blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "centre__name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="cohort_dates_in_order"),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_has_seats"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="cohort_not_overbooked"),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "start_date"]),
+            models.Index(fields=["status", "start_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.course} · {self.centre.code} · {self.start_date:%d %b %Y}"
+
+    @property
+    def seats_left(self):
+        return max(self.capacity - self.seats_taken, 0)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A cohort cannot end before it starts.")})
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            raise ValidationError(
+                {"capacity": _("%(taken)s seats are already taken.") % {"taken": self.seats_taken}}
+            )
+
+
+class TraineeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(centre__in=centres_visible_to(user))
+
+    def consenting_to_employers(self):
+        return self.filter(consent_share_with_employers=True)
+
+
+class Trainee(models.Model):
+    """A woman in training. The least data the work needs: no case details, no address."""
+
+    class Education(models.TextChoices):
+        NONE = "none", _("No schooling")
+        PRIMARY = "primary", _("Primary (up to class 5)")
+        MIDDLE = "middle", _("Middle (class 6 to 8)")
+        SECONDARY = "secondary", _("Secondary (class 9 to 10)")
+        HIGHER_SECONDARY = "higher_secondary", _("Higher secondary (class 11 to 12)")
+        GRADUATE = "graduate", _("Graduate or above")
+
+    class Referral(models.TextChoices):
+        OSC_CASE = "osc_case", _("OSC case")
+        WALK_IN = "walk_in", _("Walk-in")
+        POLICE = "police", _("Police")
+        NGO = "ngo", _("NGO")
+        OTHER = "other", _("Other")
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("home centre"), on_delete=models.PROTECT, related_name="trainees"
+    )
+    register_number = models.CharField(
+        _("register number"),
+        max_length=30,
+        blank=True,
+        help_text=_("The number in the centre's paper register, if any."),
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_hi = models.CharField(_("name in Hindi"), max_length=120, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    district = models.CharField(_("district"), max_length=80, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    referred_by = models.CharField(_("referred by"), max_length=12, choices=Referral.choices, blank=True)
+    guardian_consent_basis = models.TextField(
+        _("guardian consent basis"),
+        blank=True,
+        help_text=_("Required for trainees under 18: who consented to her training, and how."),
+    )
+
+    consent_share_with_employers = models.BooleanField(_("shares profile with employers"), default=False)
+    consent_share_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consent_share_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_follow_up = models.BooleanField(_("may be contacted for follow-up"), default=False)
+    consent_follow_up_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consent_follow_up_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TraineeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "register_number"],
+                condition=~Q(register_number=""),
+                name="trainee_register_number_unique_per_centre",
+            ),
+        ]
+        indexes = [models.Index(fields=["centre", "full_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def age_on(self, day):
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_adult(self):
+        return self.age >= 18
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.date_of_birth:
+            if self.date_of_birth > timezone.localdate():
+                raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+            if not self.is_adult and not self.guardian_consent_basis.strip():
+                raise ValidationError(
+                    {"guardian_consent_basis": _("She is under 18: record the guardian consent basis.")}
+                )
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(cohort__centre__in=centres_visible_to(user))
+
+    def holding_seats(self):
+        return self.exclude(status=Enrolment.Status.DROPPED)
+
+    def completed(self):
+        return self.filter(status=Enrolment.Status.COMPLETED)
+
+    def completed_in(self, year):
+        return self.completed().filter(completed_on__year=year)
+
+    def with_attendance(self):
+        """Annotate sessions held, sessions present and the attendance percentage, in SQL."""
+        held = (
+            CohortSession.objects.filter(cohort=models.OuterRef("cohort"))
+            .order_by()
+            .values("cohort")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        present = (
+            AttendanceMark.objects.filter(enrolment=models.OuterRef("pk"), present=True)
+            .order_by()
+            .values("enrolment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = self.annotate(
+            sessions_held=models.functions.Coalesce(models.Subquery(held), 0),
+            sessions_present=models.functions.Coalesce(models.Subquery(present), 0),
+        )
+        return qs.annotate(
+            attendance_percent=models.Case(
+                models.When(sessions_held=0, then=None),
+                default=Cast(F("sessions_present"), models.FloatField()) * 100.0 / F("sessions_held"),
+                output_field=models.FloatField(),
+            )
+        )
+
+
+class Enrolment(models.Model):
+    """A trainee's place in a cohort, from enrolment to completion or dropout."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        DROPPED = "dropped", _("Dropped out")
+        COMPLETED = "completed", _("Completed")
+        NOT_PASSED = "not_passed", _("Not passed")
+
+    trainee = models.ForeignKey(
+        Trainee, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ENROLLED)
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    dropout_reason = models.CharField(_("dropout reason"), max_length=200, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    assessment_result = models.CharField(_("assessment result"), max_length=60, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolled_on", "trainee__full_name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "cohort"], name="enrolment_once_per_cohort"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("enrolled_on")),
+                name="enrolment_completed_after_enrolled",
+            ),
+            models.CheckConstraint(
+                condition=Q(dropped_on__isnull=True) | Q(dropped_on__gte=F("enrolled_on")),
+                name="enrolment_dropped_after_enrolled",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="enrolment_completed_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "completed_on"])]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.cohort}"
+
+    @property
+    def is_active(self):
+        return self.status != self.Status.DROPPED
+
+
+class CohortSession(models.Model):
+    """One day of teaching in a cohort, on which attendance is taken."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [models.UniqueConstraint(fields=["cohort", "date"], name="session_once_per_day")]
+
+    def __str__(self):
+        return f"{self.cohort} · {self.date:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("skills_attendance", args=[self.pk])
+
+
+class AttendanceMark(models.Model):
+    """Whether one trainee was present at one session."""
+
+    session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="marks")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance_marks")
+    present = models.BooleanField(_("present"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance mark")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} · {self.session.date}: {'present' if self.present else 'absent'}"

@@ -1,20 +1,18 @@
 import pytest
 from wagtail.models import Locale
 
-from skills.demo import seed_centres_and_trades
-from website.demo.site import seed_site
+from website.demo import seed_demo_data
 
 
 def seed_demo_site():
-    """The demo page tree in both languages. Idempotent, so cheap when already there."""
-    seed_centres_and_trades()
-    return seed_site()
+    """The demo data and page tree in both languages. Idempotent, so cheap when already there."""
+    return seed_demo_data()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # Seed once per test database; tests that roll back keep it, and tests that flush the
-    # database (transactional, browser) re-seed through the demo_site fixture.
+    # Seed once per test database; tests that roll back keep it. Tests that flush the database
+    # (the browser tests) restore the migrations' rows by serialized rollback and seed again.
     with django_db_blocker.unblock():
         seed_demo_site()
 

@@ -1,5 +1,6 @@
 """The public website: Wagtail page types, site-wide settings and the translatable footer."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -7,9 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -20,7 +22,10 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from skills import queries as tracker
+
 from .blocks import BodyBlock, ServiceBlock
+from .filters import OpenCohortFilter
 
 LISTING_IMAGE_SPEC = "fill-480x270"
 NEWS_PER_PAGE = 10
@@ -166,8 +171,16 @@ class CoursePageQuerySet(PageQuerySet):
         return self.filter(end_date__gte=timezone.localdate()).order_by("start_date", "pk")
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohorts"].queryset = tracker.announceable_cohorts()
+
+
 class CoursePage(Page):
-    """An editor-written announcement of a course: who may join, when, where, and how."""
+    """An editor-written announcement of a course: who may join, when, where, and how.
+
+    It links the tracker's cohorts it announces, whose dates, seats left and status show live."""
 
     trade = models.ForeignKey("skills.Trade", verbose_name=_("trade"), on_delete=models.PROTECT)
     centre = models.ForeignKey("skills.Centre", verbose_name=_("centre"), on_delete=models.PROTECT)
@@ -182,10 +195,18 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Leave empty to show the standard text: visit the centre or call 181."),
     )
+    cohorts = ParentalManyToManyField(
+        "skills.Cohort",
+        blank=True,
+        verbose_name=_("cohorts announced"),
+        help_text=_("The tracker's cohorts this page announces; their seats left show on the page."),
+    )
 
+    base_form_class = CoursePageForm
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("trade"), FieldPanel("centre")]),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("seats")]),
+        FieldPanel("cohorts", widget=forms.CheckboxSelectMultiple),
         FieldPanel("intro"),
         FieldPanel("eligibility"),
         FieldPanel("how_to_join"),
@@ -205,9 +226,12 @@ class CoursePage(Page):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The course cannot end before it starts.")})
 
+    def live_cohorts(self):
+        return self.cohorts.open_for_enrolment().select_related("centre").order_by("start_date")
+
 
 class CourseIndexPage(Page):
-    """The list of course announcements."""
+    """The course finder: open and upcoming cohorts with filters, and the announcements."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -229,7 +253,20 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = self.courses()
+        courses = list(self.courses())
+        cohort_filter = OpenCohortFilter(request.GET or None, queryset=tracker.open_cohorts())
+        cohorts = list(cohort_filter.qs)
+        announced_by = dict(
+            CoursePage.cohorts.through.objects.filter(
+                coursepage__in=[c.pk for c in courses], cohort__in=[c.pk for c in cohorts]
+            ).values_list("cohort_id", "coursepage_id")
+        )
+        pages = {course.pk: course for course in courses}
+        context.update(
+            courses=courses,
+            cohort_filter=cohort_filter,
+            cohorts=[(cohort, pages.get(announced_by.get(cohort.pk))) for cohort in cohorts],
+        )
         return context
 
 
@@ -265,9 +302,7 @@ class CentrePage(Page):
 
     centre = models.ForeignKey("skills.Centre", verbose_name=_("centre"), on_delete=models.PROTECT)
     intro = models.TextField(_("introduction"), max_length=500, blank=True)
-    services = StreamField(
-        [("service", ServiceBlock())], blank=True, verbose_name=_("services")
-    )
+    services = StreamField([("service", ServiceBlock())], blank=True, verbose_name=_("services"))
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [

@@ -12,4 +12,3 @@ class BilingualSitemap(Sitemap):
         for root in roots:
             pages |= Page.objects.descendant_of(root, inclusive=True)
         return pages.live().public().order_by("path").defer_streamfields().specific()
-

@@ -41,9 +41,9 @@ def test_public_page_in_each_language(client, demo_site, path, language):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     persistent = [name for name, morsel in response.cookies.items() if morsel["expires"] or morsel["max-age"]]
     assert persistent == []
-    assert "http://" not in re.sub(r'href="http://testserver', "", body).replace(
-        "http://www.w3.org", ""
-    ), "no third-party resources"
+    assert "http://" not in re.sub(r'href="http://testserver', "", body).replace("http://www.w3.org", ""), (
+        "no third-party resources"
+    )
 
 
 def test_quick_exit_is_the_first_focusable_element(client, demo_site):

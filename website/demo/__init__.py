@@ -1,0 +1,16 @@
+"""The demo data set: the story of DESIGN.md, in English and Hindi."""
+
+from django.db import transaction
+
+from skills.demo import seed_centres_and_trades
+from skills.demo_tracker import seed_tracker
+
+
+def seed_demo_data():
+    """Centres, trades, training history and the bilingual page tree; users are separate."""
+    from .site import seed_site
+
+    with transaction.atomic():
+        seed_centres_and_trades()
+        seed_tracker()  # before the site: course announcements link the open cohorts
+        return seed_site()

@@ -85,8 +85,7 @@ NEWS = [
         "intro": (
             "Three tailoring batches finished this year at the Lucknow centre, with a small "
             "ceremony where each trainee received her certificate.",
-            "लखनऊ केंद्र में इस वर्ष सिलाई के तीन बैच पूरे हुए। एक छोटे समारोह में हर प्रशिक्षु को उसका "
-            "प्रमाणपत्र दिया गया।",
+            "लखनऊ केंद्र में इस वर्ष सिलाई के तीन बैच पूरे हुए। एक छोटे समारोह में हर प्रशिक्षु को उसका प्रमाणपत्र दिया गया।",
         ),
         "body": [
             (
@@ -98,8 +97,7 @@ NEWS = [
             (
                 "Several graduates have already taken orders from neighbours. The centre lends "
                 "sewing machines for the first months to those who need one.",
-                "कई प्रशिक्षु पड़ोसियों से ऑर्डर लेने लगी हैं। जिन्हें ज़रूरत है, उन्हें केंद्र शुरुआती महीनों के "
-                "लिए सिलाई मशीन देता है।",
+                "कई प्रशिक्षु पड़ोसियों से ऑर्डर लेने लगी हैं। जिन्हें ज़रूरत है, उन्हें केंद्र शुरुआती महीनों के लिए सिलाई मशीन देता है।",
             ),
         ],
         "quote": (
@@ -131,8 +129,7 @@ NEWS = [
             (
                 "Interviews continue at the centre next week. Offers are discussed with each "
                 "trainee before she decides.",
-                "अगले सप्ताह केंद्र पर साक्षात्कार जारी रहेंगे। हर प्रस्ताव पर निर्णय से पहले प्रशिक्षु से बात "
-                "की जाती है।",
+                "अगले सप्ताह केंद्र पर साक्षात्कार जारी रहेंगे। हर प्रस्ताव पर निर्णय से पहले प्रशिक्षु से बात की जाती है।",
             ),
         ],
     },
@@ -147,15 +144,13 @@ NEWS = [
         "intro": (
             "Trainees of the jute handiwork course ran their own stall and sold bags, mats and "
             "folders made during the course.",
-            "जूट हस्तशिल्प पाठ्यक्रम की प्रशिक्षुओं ने अपना स्टॉल लगाया और पाठ्यक्रम में बने थैले, चटाइयाँ "
-            "और फ़ोल्डर बेचे।",
+            "जूट हस्तशिल्प पाठ्यक्रम की प्रशिक्षुओं ने अपना स्टॉल लगाया और पाठ्यक्रम में बने थैले, चटाइयाँ और फ़ोल्डर बेचे।",
         ),
         "body": [
             (
                 "The stall was planned, priced and run by the trainees themselves, as part of the "
                 "course's lessons on selling.",
-                "स्टॉल की योजना, कीमत और संचालन प्रशिक्षुओं ने खुद किया, जो पाठ्यक्रम के बिक्री वाले पाठ का "
-                "हिस्सा था।",
+                "स्टॉल की योजना, कीमत और संचालन प्रशिक्षुओं ने खुद किया, जो पाठ्यक्रम के बिक्री वाले पाठ का हिस्सा था।",
             ),
             (
                 "A self-help group formed at the fair will keep making bags for a local shop.",
@@ -174,14 +169,12 @@ NEWS = [
         "intro": (
             "The Buxar centre starts its first beauty and wellness course, taught by a trainer "
             "from a local salon.",
-            "बक्सर केंद्र में पहला सौंदर्य एवं कल्याण पाठ्यक्रम शुरू हो रहा है, जिसे एक स्थानीय सैलून की "
-            "प्रशिक्षक पढ़ाएँगी।",
+            "बक्सर केंद्र में पहला सौंदर्य एवं कल्याण पाठ्यक्रम शुरू हो रहा है, जिसे एक स्थानीय सैलून की प्रशिक्षक पढ़ाएँगी।",
         ),
         "body": [
             (
                 "The course covers hygiene, skin and hair care, and how to run a small home salon.",
-                "पाठ्यक्रम में स्वच्छता, त्वचा और बालों की देखभाल, और घर से छोटा सैलून चलाने की जानकारी दी "
-                "जाएगी।",
+                "पाठ्यक्रम में स्वच्छता, त्वचा और बालों की देखभाल, और घर से छोटा सैलून चलाने की जानकारी दी जाएगी।",
             ),
             (
                 "To join, visit the centre or call the women helpline 181.",
@@ -221,8 +214,7 @@ NEWS = [
         "intro": (
             "Women in Leh learnt to preserve apricots and vegetables safely and to label and "
             "sell what they make.",
-            "लेह में महिलाओं ने खुबानी और सब्ज़ियों को सुरक्षित रूप से संरक्षित करना और अपने उत्पादों पर लेबल "
-            "लगाकर बेचना सीखा।",
+            "लेह में महिलाओं ने खुबानी और सब्ज़ियों को सुरक्षित रूप से संरक्षित करना और अपने उत्पादों पर लेबल लगाकर बेचना सीखा।",
         ),
         "body": [
             (

@@ -5,12 +5,12 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from skills.demo import CENTRES
-from skills.models import Centre, Trade
+from skills.models import Centre, Cohort, Trade
 from website.models import (
     CentreIndexPage,
     CentrePage,
@@ -60,18 +60,20 @@ def ensure_translation(page, locale, **fields):
 
 
 def ensure_home(hindi):
-    root = Page.get_first_root_node()
+    """The English home page at the top of the tree, as the default site's root.
+
+    Wagtail's migrations leave a plain "Welcome" page as the site root; it is replaced."""
     english = Locale.get_default()
-    site = Site.objects.filter(is_default_site=True).first()
+    placeholders = Page.objects.filter(
+        depth=2, locale=english, content_type=ContentType.objects.get_for_model(Page)
+    )
     home = HomePage.objects.filter(depth=2, locale=english).first()
     if home is None:
-        # Replace Wagtail's placeholder welcome page with the real home page.
-        placeholder = Page.objects.filter(depth=2, slug="home", locale=english).first()
-        if placeholder:
-            placeholder.slug = "welcome-placeholder"
+        for placeholder in placeholders:
+            placeholder.slug = f"welcome-placeholder-{placeholder.pk}"
             placeholder.save(update_fields=["slug"])
         home = publish_child(
-            root,
+            Page.get_first_root_node(),
             HomePage(
                 slug="home",
                 title=content.HOME["title"][EN],
@@ -79,15 +81,16 @@ def ensure_home(hindi):
                 hero_text=content.HOME["hero_text"][EN],
             ),
         )
-        site = site or Site(is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    if site.root_page_id != home.pk:
         base_url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
         site.hostname = base_url.hostname
         site.port = base_url.port or (443 if base_url.scheme == "https" else 80)
         site.root_page = home
         site.site_name = "Sakhi"
         site.save()
-        if placeholder:
-            placeholder.delete()
+    for placeholder in placeholders:
+        placeholder.delete()
     ensure_translation(
         home,
         hindi,
@@ -108,6 +111,7 @@ def ensure_index(home, hindi, model, slug):
 def seed_news(index, hindi):
     today = timezone.localdate()
     for item in content.NEWS:
+
         def body(lang, item=item):
             blocks = paragraphs(item["body"], lang)
             if "quote" in item:
@@ -130,25 +134,37 @@ def seed_news(index, hindi):
 
 
 def seed_courses(index, hindi):
+    """One announcement per trade, each linked to the tracker's open cohort it announces."""
     today = timezone.localdate()
     trades = {trade.slug: trade for trade in Trade.objects.all()}
     centres = {centre.slug: centre for centre in Centre.objects.all()}
     for trade, centre, starts_in, length, seats, title_en, title_hi in content.COURSE_ANNOUNCEMENTS:
         slug = f"{trade}-{centre}"
-        start = today + datetime.timedelta(days=starts_in)
-        page = ensure_child(
-            index,
-            CoursePage,
-            slug,
-            title=title_en,
-            trade=trades[trade],
-            centre=centres[centre],
-            start_date=start,
-            end_date=start + datetime.timedelta(days=length),
-            seats=seats,
-            intro=content.COURSE_INTRO[EN],
-            eligibility=content.COURSE_ELIGIBILITY[EN],
-        )
+        if CoursePage.objects.child_of(index).filter(slug=slug).exists():
+            page = CoursePage.objects.child_of(index).get(slug=slug)
+        else:
+            cohort = (
+                Cohort.objects.open_for_enrolment()
+                .filter(course__trade__slug=trade, centre__slug=centre, start_date__gt=today)
+                .order_by("start_date")
+                .first()
+            )
+            start = cohort.start_date if cohort else today + datetime.timedelta(days=starts_in)
+            page = publish_child(
+                index,
+                CoursePage(
+                    slug=slug,
+                    title=title_en,
+                    trade=trades[trade],
+                    centre=centres[centre],
+                    start_date=start,
+                    end_date=cohort.end_date if cohort else start + datetime.timedelta(days=length),
+                    seats=cohort.capacity if cohort else seats,
+                    intro=content.COURSE_INTRO[EN],
+                    eligibility=content.COURSE_ELIGIBILITY[EN],
+                    cohorts=[cohort] if cohort else [],
+                ),
+            )
         ensure_translation(
             page,
             hindi,

@@ -6,27 +6,29 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from website import roles
+from skills import roles
+from skills.models import Centre
 
 DEMO_PASSWORD = "sakhi-demo-2024"  # noqa: S105 - development only, printed by make run
 
 DEMO_USERS = [
-    # username, first name, last name, group (None = superuser)
-    ("admin", "Site", "Administrator", None),
-    ("coordinator", "Asha", "Verma", roles.COORDINATORS),
-    ("officer", "Meera", "Singh", roles.STATE_OFFICERS),
-    ("editor", "Ravi", "Kumar", roles.EDITORS),
-    ("employer", "Imran", "Khan", roles.EMPLOYERS),
+    # username, first name, last name, group (None = superuser), centres coordinated
+    ("admin", "Site", "Administrator", None, []),
+    ("coordinator", "Asha", "Verma", roles.COORDINATORS, ["lucknow"]),
+    ("coordinator.patna", "Nisha", "Prasad", roles.COORDINATORS, ["patna-1", "patna-2"]),
+    ("officer", "Meera", "Singh", roles.STATE_OFFICERS, []),
+    ("editor", "Ravi", "Kumar", roles.EDITORS, []),
+    ("employer", "Imran", "Khan", roles.EMPLOYERS, []),
 ]
 
 
 def seed_users():
-    """Create the missing demo users; return [(username, role)] of all demo users."""
+    """Create the missing demo users; return [(username, role, centre slugs)] of all demo users."""
     if not settings.SAKHI_DEMO_USERS:
         raise RuntimeError("Demo users are disabled in these settings (SAKHI_DEMO_USERS is False).")
     User = get_user_model()
     created = []
-    for username, first, last, group_name in DEMO_USERS:
+    for username, first, last, group_name, centre_slugs in DEMO_USERS:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -42,5 +44,7 @@ def seed_users():
             user.save(update_fields=["password"])
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
-        created.append((username, group_name or "superuser"))
+            for centre in Centre.objects.filter(slug__in=centre_slugs):
+                centre.coordinators.add(user)
+        created.append((username, group_name or "superuser", centre_slugs))
     return created

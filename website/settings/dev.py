@@ -1,3 +1,5 @@
+import contextlib
+
 from .base import *  # noqa: F403
 
 DEBUG = True
@@ -5,10 +7,9 @@ SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"  # noqa: S10
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SAKHI_DEMO_USERS = True
-
-try:
-    from .local import *  # noqa: F403
-except ImportError:
-    pass
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A developer's own overrides, never committed.
+with contextlib.suppress(ImportError):
+    from .local import *  # noqa: F403

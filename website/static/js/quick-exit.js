@@ -18,6 +18,12 @@
   }
 
   button.addEventListener("click", leave);
+  // The link has role="button", so it also answers to the Space key, like a real button.
+  button.addEventListener("keydown", function (event) {
+    if (event.key === " " || event.key === "Spacebar") {
+      leave(event);
+    }
+  });
 
   var presses = [];
   document.addEventListener("keyup", function (event) {

@@ -1,0 +1,56 @@
+# Sakhi: two commands do all set-up on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install migrate seed lint format messages browser-deps check clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+## make run: venv, install, migrate an SQLite database, load demo data, serve on 127.0.0.1:8000
+run: seed
+	$(MANAGE) runserver $(HOST)
+
+## make test: the whole suite (unit, integration and browser tests)
+test: install browser-deps
+	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium; install it (and a Devanagari font) when missing.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari" || \
+		sh scripts/install-browser-deps.sh
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+messages: install
+	$(MANAGE) makemessages -l hi --ignore=.venv --ignore=static --ignore=tests --ignore=benchmarks --no-obsolete
+	$(MANAGE) compilemessages -l hi --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static

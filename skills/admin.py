@@ -1,0 +1,238 @@
+"""The "Training" menu of the Wagtail admin: one viewset per tracker model."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import views
+from .filters import CohortFilterSet, CourseFilterSet, EnrolmentFilterSet, TraineeFilterSet
+from .forms import CentreScopedForm, EnrolmentCreateForm
+from .models import Centre, Cohort, CohortSession, Course, Enrolment, Trade, Trainee
+
+
+def percent(value):
+    return "–" if value is None else f"{value:.0f}%"
+
+
+class AttendanceColumn(Column):
+    def get_value(self, instance):
+        return percent(instance.attendance_percent)
+
+
+class TrackerViewSet(ModelViewSet):
+    """Tracker defaults: ORM search, inspect views, exports, and views scoped by centre."""
+
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = views.ScopedIndexView
+    add_view_class = views.ScopedCreateView
+    edit_view_class = views.ScopedEditView
+    delete_view_class = views.ScopedDeleteView
+    inspect_view_class = views.ScopedInspectView
+    history_view_class = views.ScopedHistoryView
+    usage_view_class = views.ScopedUsageView
+    list_select_related = ()
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
+
+
+class CentreViewSet(TrackerViewSet):
+    model = Centre
+    icon = "home"
+    list_display = ["name", "code", "district", "state", "active"]
+    list_filter = ["state", "active"]
+    list_export = ["name", "code", "district", "state", "phone", "opened_on", "active"]
+    search_fields = ["name", "district", "state", "code"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_hi")]),
+        FieldRowPanel([FieldPanel("slug"), FieldPanel("code")]),
+        FieldRowPanel([FieldPanel("district"), FieldPanel("district_hi")]),
+        FieldRowPanel([FieldPanel("state"), FieldPanel("state_hi")]),
+        FieldPanel("address"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("opened_on"), FieldPanel("active")]),
+        FieldPanel("coordinators"),
+    ]
+
+
+class TradeViewSet(TrackerViewSet):
+    model = Trade
+    icon = "tag"
+    list_display = ["name", "name_hi", "sector"]
+    list_export = ["name", "name_hi", "sector"]
+    search_fields = ["name", "name_hi", "sector"]
+    form_fields = ["name", "name_hi", "slug", "sector"]
+
+
+class CourseViewSet(TrackerViewSet):
+    model = Course
+    icon = "doc-full"
+    list_display = ["title", "trade", "duration_days", "hours", "min_attendance_percent"]
+    list_select_related = ["trade"]
+    filterset_class = CourseFilterSet
+    list_export = ["title", "title_hi", "trade", "duration_days", "hours", "min_attendance_percent"]
+    search_fields = ["title", "title_hi"]
+    form_fields = [
+        "trade",
+        "title",
+        "title_hi",
+        "duration_days",
+        "hours",
+        "min_attendance_percent",
+        "eligibility",
+        "syllabus",
+    ]
+
+
+class CohortViewSet(TrackerViewSet):
+    model = Cohort
+    icon = "group"
+    list_display = ["__str__", "centre", "start_date", "end_date", "status", "capacity", "seats_taken"]
+    list_select_related = ["course", "centre"]
+    filterset_class = CohortFilterSet
+    list_export = [
+        "id",
+        "course",
+        "course.trade",
+        "centre",
+        "start_date",
+        "end_date",
+        "status",
+        "capacity",
+        "seats_taken",
+        "trainer",
+        "venue",
+        "funding",
+    ]
+    search_fields = ["course__title", "centre__name", "trainer", "venue"]
+    inspect_view_class = views.CohortInspectView
+    inspect_template_name = "skills/cohort_inspect.html"
+    form_class = CentreScopedForm
+    panels = [
+        FieldRowPanel([FieldPanel("course"), FieldPanel("centre")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("capacity")]),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("schedule")]),
+        FieldRowPanel([FieldPanel("venue"), FieldPanel("trainer"), FieldPanel("funding")]),
+    ]
+
+
+class TraineeViewSet(TrackerViewSet):
+    model = Trainee
+    icon = "user"
+    list_display = ["full_name", "centre", "district", "consent_share_with_employers", "consent_follow_up"]
+    list_select_related = ["centre"]
+    filterset_class = TraineeFilterSet
+    list_export = [
+        "id",
+        "register_number",
+        "full_name",
+        "name_hi",
+        "centre",
+        "district",
+        "education",
+        "consent_share_with_employers",
+        "consent_follow_up",
+    ]
+    search_fields = ["full_name", "name_hi", "register_number"]
+    add_view_class = views.TraineeCreateView
+    edit_view_class = views.TraineeEditView
+    inspect_view_class = views.TraineeInspectView
+    inspect_template_name = "skills/trainee_inspect.html"
+    inspect_view_fields = [
+        "full_name",
+        "name_hi",
+        "centre",
+        "register_number",
+        "date_of_birth",
+        "district",
+        "education",
+        "referred_by",
+        "consent_share_with_employers",
+        "consent_share_recorded_at",
+        "consent_follow_up",
+        "consent_follow_up_recorded_at",
+    ]
+    form_class = CentreScopedForm
+    panels = [
+        FieldRowPanel([FieldPanel("full_name"), FieldPanel("name_hi")]),
+        FieldRowPanel([FieldPanel("centre"), FieldPanel("register_number")]),
+        FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("district")]),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("education"), FieldPanel("referred_by")]),
+        FieldPanel("guardian_consent_basis"),
+        MultiFieldPanel(
+            [FieldPanel("consent_share_with_employers"), FieldPanel("consent_follow_up")],
+            heading=_("Consent (ask her; both stay off unless she agrees)"),
+        ),
+    ]
+
+
+class EnrolmentViewSet(TrackerViewSet):
+    model = Enrolment
+    icon = "list-ul"
+    list_display = [
+        "trainee",
+        "cohort",
+        "status",
+        "enrolled_on",
+        "completed_on",
+        AttendanceColumn("attendance_percent", label=_("Attendance"), sort_key="attendance_percent"),
+    ]
+    list_select_related = ["trainee", "cohort__course", "cohort__centre"]
+    filterset_class = EnrolmentFilterSet
+    list_export = [
+        "id",
+        "trainee",
+        "cohort",
+        "status",
+        "enrolled_on",
+        "dropped_on",
+        "dropout_reason",
+        "completed_on",
+        "assessment_result",
+        "attendance_percent",
+    ]
+    search_fields = ["trainee__full_name", "trainee__name_hi"]
+    add_view_class = views.EnrolmentCreateView
+    index_view_class = type(
+        "EnrolmentIndexView",
+        (views.ScopedIndexView,),
+        {"get_base_queryset": lambda self: views.ScopedIndexView.get_base_queryset(self).with_attendance()},
+    )
+    form_class = EnrolmentCreateForm
+    # Status changes only through the dropout and completion actions, which keep the seat count.
+    panels = [FieldPanel("enrolled_on"), FieldPanel("assessment_result")]
+
+    def get_form_class(self, for_update=False):
+        if not for_update:
+            return EnrolmentCreateForm
+        return super().get_form_class(for_update=True)
+
+
+class CohortSessionViewSet(TrackerViewSet):
+    model = CohortSession
+    icon = "date"
+    menu_label = _("Sessions")
+    list_display = ["date", "cohort", "topic"]
+    list_select_related = ["cohort__course", "cohort__centre"]
+    list_export = ["date", "cohort", "topic"]
+    search_fields = ["cohort__course__title", "topic"]
+    form_class = CentreScopedForm
+    panels = [FieldPanel("cohort"), FieldPanel("date"), FieldPanel("topic")]
+
+
+class TrainingViewSetGroup(ViewSetGroup):
+    menu_label = _("Training")
+    menu_icon = "group"
+    menu_order = 200
+    items = (
+        TraineeViewSet("skills_trainee"),
+        CohortViewSet("skills_cohort"),
+        EnrolmentViewSet("skills_enrolment"),
+        CohortSessionViewSet("skills_cohortsession"),
+        CourseViewSet("skills_course"),
+        TradeViewSet("skills_trade"),
+        CentreViewSet("skills_centre"),
+    )

@@ -1,0 +1,95 @@
+"""Filters for the tracker's admin lists (django-filter through Wagtail's filter sets)."""
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from .models import Centre, Cohort, Course, Enrolment, Trade, Trainee
+from .permissions import centres_visible_to
+
+
+def year_choices():
+    return [(year, str(year)) for year in range(timezone.localdate().year + 1, 2015, -1)]
+
+
+class CentreScopedFilterSet(WagtailFilterSet):
+    """Offers only the centres the user may see."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if request is not None and "centre" in self.filters:
+            self.filters["centre"].queryset = centres_visible_to(request.user)
+
+
+class CohortFilterSet(CentreScopedFilterSet):
+    centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), label=_("Centre"))
+    trade = django_filters.ModelChoiceFilter(
+        field_name="course__trade", queryset=Trade.objects.all(), label=_("Trade")
+    )
+    status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Status"))
+    year = django_filters.TypedChoiceFilter(
+        choices=year_choices, coerce=int, method="filter_year", label=_("Year")
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["centre", "trade", "status", "year"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+
+class TraineeFilterSet(CentreScopedFilterSet):
+    centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), label=_("Centre"))
+    trade = django_filters.ModelChoiceFilter(
+        field_name="enrolments__cohort__course__trade",
+        queryset=Trade.objects.all(),
+        label=_("Trade"),
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="enrolments__status",
+        choices=Enrolment.Status.choices,
+        label=_("Enrolment status"),
+        distinct=True,
+    )
+    year = django_filters.TypedChoiceFilter(
+        choices=year_choices,
+        coerce=int,
+        field_name="enrolments__enrolled_on__year",
+        label=_("Year enrolled"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Trainee
+        fields = ["centre", "trade", "status", "year"]
+
+
+class EnrolmentFilterSet(CentreScopedFilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        field_name="cohort__centre", queryset=Centre.objects.all(), label=_("Centre")
+    )
+    trade = django_filters.ModelChoiceFilter(
+        field_name="cohort__course__trade", queryset=Trade.objects.all(), label=_("Trade")
+    )
+    status = django_filters.ChoiceFilter(choices=Enrolment.Status.choices, label=_("Status"))
+    year = django_filters.TypedChoiceFilter(
+        choices=year_choices, coerce=int, field_name="enrolled_on__year", label=_("Year enrolled")
+    )
+    cohort = django_filters.NumberFilter(
+        field_name="cohort_id", widget=django_filters.widgets.forms.HiddenInput
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["centre", "trade", "status", "year", "cohort"]
+
+
+class CourseFilterSet(WagtailFilterSet):
+    trade = django_filters.ModelChoiceFilter(queryset=Trade.objects.all(), label=_("Trade"))
+
+    class Meta:
+        model = Course
+        fields = ["trade"]

@@ -1,0 +1,165 @@
+"""The tracker's operations that change more than one row or guard a limit.
+
+Each runs in one transaction; the cohort row is locked (SELECT ... FOR UPDATE on PostgreSQL)
+before seats are counted, and a check constraint on Cohort is the last line of defence."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.log_actions import log
+
+from .models import AttendanceMark, Cohort, Enrolment, Trainee
+
+
+class EnrolmentError(ValidationError):
+    pass
+
+
+def _locked_cohort(cohort):
+    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+def _take_seats(cohort, count):
+    try:
+        with transaction.atomic():
+            Cohort.objects.filter(pk=cohort.pk).update(seats_taken=F("seats_taken") + count)
+    except IntegrityError as error:
+        raise EnrolmentError(_("The cohort is full.")) from error
+    cohort.seats_taken += count
+
+
+def enrol(trainees, cohort, *, user=None, on=None):
+    """Enrol one or more trainees in a cohort: all of them, or none if anything is wrong."""
+    trainees = list(trainees)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        cohort = _locked_cohort(cohort)
+        if cohort.status not in (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.RUNNING):
+            raise EnrolmentError(
+                _("This cohort is %(status)s and takes no enrolments.")
+                % {"status": cohort.get_status_display().lower()}
+            )
+        already = set(
+            Enrolment.objects.filter(cohort=cohort, trainee__in=trainees).values_list(
+                "trainee__full_name", flat=True
+            )
+        )
+        if already:
+            raise EnrolmentError(
+                _("Already enrolled in this cohort: %(names)s.") % {"names": ", ".join(sorted(already))}
+            )
+        if len(trainees) > cohort.seats_left:
+            raise EnrolmentError(
+                ngettext(
+                    "Only %(left)d seat is left for %(wanted)d trainees.",
+                    "Only %(left)d seats are left for %(wanted)d trainees.",
+                    cohort.seats_left,
+                )
+                % {"left": cohort.seats_left, "wanted": len(trainees)}
+            )
+        _take_seats(cohort, len(trainees))
+        enrolments = [Enrolment.objects.create(trainee=t, cohort=cohort, enrolled_on=on) for t in trainees]
+        for enrolment in enrolments:
+            log(instance=enrolment, action="wagtail.create", user=user)
+    return enrolments
+
+
+def drop_out(enrolment, reason, *, user=None, on=None):
+    """Record a dropout with its reason; the seat is freed."""
+    if not reason.strip():
+        raise ValidationError({"dropout_reason": _("Give the reason for the dropout.")})
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status != Enrolment.Status.ENROLLED:
+            raise EnrolmentError(_("Only a current enrolment can be dropped."))
+        cohort = _locked_cohort(enrolment.cohort)
+        enrolment.status = Enrolment.Status.DROPPED
+        enrolment.dropped_on = on or timezone.localdate()
+        enrolment.dropout_reason = reason.strip()
+        enrolment.save(update_fields=["status", "dropped_on", "dropout_reason"])
+        Cohort.objects.filter(pk=cohort.pk).update(seats_taken=F("seats_taken") - 1)
+        log(instance=enrolment, action="sakhi.drop_out", user=user)
+    return enrolment
+
+
+def complete(enrolment, *, passed, result="", user=None, on=None):
+    """Record the end of training: completed (passed) or not passed, with the assessment."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status == Enrolment.Status.DROPPED:
+            raise EnrolmentError(_("She dropped out; reinstate her before recording completion."))
+        completed_on = on or timezone.localdate()
+        if completed_on < enrolment.enrolled_on:
+            raise ValidationError(
+                {
+                    "completed_on": _("She enrolled on %(date)s; completion cannot be earlier.")
+                    % {"date": enrolment.enrolled_on}
+                }
+            )
+        enrolment.status = Enrolment.Status.COMPLETED if passed else Enrolment.Status.NOT_PASSED
+        enrolment.completed_on = completed_on if passed else None
+        enrolment.assessment_result = result.strip()
+        enrolment.full_clean(exclude=["trainee", "cohort"])
+        enrolment.save(update_fields=["status", "completed_on", "assessment_result"])
+        log(instance=enrolment, action="sakhi.complete", user=user)
+    return enrolment
+
+
+def certificate_eligibility(enrolment):
+    """(eligible, reason): completed, and attendance at least the course's minimum."""
+    if enrolment.status != Enrolment.Status.COMPLETED:
+        return False, _("not completed")
+    percent = getattr(enrolment, "attendance_percent", None)
+    if percent is None:
+        percent = Enrolment.objects.with_attendance().get(pk=enrolment.pk).attendance_percent
+    minimum = enrolment.cohort.course.min_attendance_percent
+    if percent is None or percent < minimum:
+        return False, _("attendance below %(minimum)s%%") % {"minimum": minimum}
+    return True, ""
+
+
+def record_attendance(session, present_enrolment_ids, *, user=None):
+    """Save the whole register of one session in one go: present if ticked, else absent."""
+    present = {int(pk) for pk in present_enrolment_ids}
+    enrolments = list(session.cohort.enrolments.holding_seats().values_list("pk", flat=True))
+    unknown = present - set(enrolments)
+    if unknown:
+        raise ValidationError(_("Some ticked trainees are not enrolled in this cohort."))
+    with transaction.atomic():
+        AttendanceMark.objects.filter(session=session).delete()
+        AttendanceMark.objects.bulk_create(
+            AttendanceMark(session=session, enrolment_id=pk, present=pk in present) for pk in enrolments
+        )
+        log(
+            instance=session,
+            action="sakhi.attendance",
+            user=user,
+            data={"present": len(present), "of": len(enrolments)},
+        )
+    return len(present), len(enrolments)
+
+
+def record_consent(trainee, *, share_with_employers=None, follow_up=None, user=None):
+    """Set or withdraw a consent flag, stamping when and by whom."""
+    now = timezone.now()
+    changed = []
+    if share_with_employers is not None and share_with_employers != trainee.consent_share_with_employers:
+        trainee.consent_share_with_employers = share_with_employers
+        trainee.consent_share_recorded_at, trainee.consent_share_recorded_by = now, user
+        changed += ["consent_share_with_employers", "consent_share_recorded_at", "consent_share_recorded_by"]
+    if follow_up is not None and follow_up != trainee.consent_follow_up:
+        trainee.consent_follow_up = follow_up
+        trainee.consent_follow_up_recorded_at, trainee.consent_follow_up_recorded_by = now, user
+        changed += ["consent_follow_up", "consent_follow_up_recorded_at", "consent_follow_up_recorded_by"]
+    if changed:
+        Trainee.objects.filter(pk=trainee.pk).update(**{name: getattr(trainee, name) for name in changed})
+        log(instance=trainee, action="sakhi.consent", user=user, data={"fields": changed[::3]})
+    return bool(changed)
+
+
+def log_view(trainee, user):
+    """Reads of a trainee's record go into the same audit trail as changes."""
+    log(instance=trainee, action="sakhi.view", user=user)

@@ -1,0 +1,77 @@
+"""Fixtures for the browser suite: one headless Debian Chromium per session, a fresh browser
+context per test, and the live server with the demo site seeded."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def chromium_executable():
+    if Path(CHROMIUM_PATH).is_file() and os.access(CHROMIUM_PATH, os.X_OK):
+        return CHROMIUM_PATH
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_executable()
+    if executable is None:
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH} nor on PATH. The browser tests need Debian's "
+            "chromium package: run `make browser-deps` (or `apt-get install chromium`). "
+            "Do not use `playwright install`: the suite drives Debian's Chromium.",
+            pytrace=False,
+        )
+    # Playwright's sync API runs an event loop in this thread; without this, Django refuses
+    # ORM calls made from the tests (and the live server) as "async unsafe".
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def site_url(django_db_serialized_rollback, live_server):
+    """The live server's base URL, with the demo site in the database.
+
+    live_server's database is flushed after each test, which also empties what the
+    migrations wrote (Wagtail's root page, locales, role groups). Serialized rollback
+    restores that state before each test; the demo data is then seeded again (idempotent)."""
+    from tests.conftest import seed_demo_site
+
+    seed_demo_site()
+    return live_server.url.rstrip("/")

@@ -1,6 +1,7 @@
 """Filters for the tracker's admin lists (django-filter through Wagtail's filter sets)."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -41,30 +42,39 @@ class CohortFilterSet(CentreScopedFilterSet):
 
 
 class TraineeFilterSet(CentreScopedFilterSet):
+    """Trade, status and year describe one and the same enrolment of the trainee."""
+
     centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), label=_("Centre"))
     trade = django_filters.ModelChoiceFilter(
-        field_name="enrolments__cohort__course__trade",
-        queryset=Trade.objects.all(),
-        label=_("Trade"),
-        distinct=True,
+        queryset=Trade.objects.all(), label=_("Trade"), method="by_enrolment"
     )
     status = django_filters.ChoiceFilter(
-        field_name="enrolments__status",
-        choices=Enrolment.Status.choices,
-        label=_("Enrolment status"),
-        distinct=True,
+        choices=Enrolment.Status.choices, label=_("Enrolment status"), method="by_enrolment"
     )
     year = django_filters.TypedChoiceFilter(
-        choices=year_choices,
-        coerce=int,
-        field_name="enrolments__enrolled_on__year",
-        label=_("Year enrolled"),
-        distinct=True,
+        choices=year_choices, coerce=int, label=_("Year enrolled"), method="by_enrolment"
     )
 
     class Meta:
         model = Trainee
         fields = ["centre", "trade", "status", "year"]
+
+    def by_enrolment(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        conditions = {
+            "cohort__course__trade": data.get("trade"),
+            "status": data.get("status"),
+            "enrolled_on__year": data.get("year"),
+        }
+        conditions = {key: value for key, value in conditions.items() if value not in (None, "")}
+        if conditions:
+            matching = Enrolment.objects.filter(trainee=OuterRef("pk"), **conditions)
+            queryset = queryset.filter(Exists(matching))
+        return queryset
 
 
 class EnrolmentFilterSet(CentreScopedFilterSet):

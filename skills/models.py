@@ -3,6 +3,7 @@
 Rules that the database can hold are constraints; the rest live in querysets and in
 skills.services. Personal data is reached only through the querysets' visible_to(user)."""
 
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +11,14 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import centres_visible_to
+from wagtail.models import BaseLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
+
+from .permissions import centres_visible_to, sees_every_centre
 
 
 def in_active_language(english, hindi):
@@ -294,7 +299,7 @@ class Trainee(models.Model):
     objects = TraineeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["full_name"]
+        ordering = ["full_name", "id"]
         verbose_name = _("trainee")
         verbose_name_plural = _("trainees")
         constraints = [
@@ -304,7 +309,7 @@ class Trainee(models.Model):
                 name="trainee_register_number_unique_per_centre",
             ),
         ]
-        indexes = [models.Index(fields=["centre", "full_name"])]
+        indexes = [models.Index(fields=["centre", "full_name"]), models.Index(fields=["full_name", "id"])]
 
     def __str__(self):
         return self.full_name
@@ -400,7 +405,7 @@ class Enrolment(models.Model):
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-enrolled_on", "trainee__full_name"]
+        ordering = ["-enrolled_on", "-id"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
@@ -418,7 +423,10 @@ class Enrolment(models.Model):
                 name="enrolment_completed_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "completed_on"])]
+        indexes = [
+            models.Index(fields=["status", "completed_on"]),
+            models.Index(fields=["enrolled_on", "id"]),
+        ]
 
     def __str__(self):
         return f"{self.trainee} · {self.cohort}"
@@ -465,3 +473,47 @@ class AttendanceMark(models.Model):
 
     def __str__(self):
         return f"{self.enrolment} · {self.session.date}: {'present' if self.present else 'absent'}"
+
+
+class TrackerLogEntryManager(ModelLogEntryManager):
+    def get_instance_title(self, instance):
+        # The audit trail names records by number, never by a trainee's name.
+        return f"{capfirst(instance._meta.verbose_name)} #{instance.pk}"
+
+    def log_action(self, instance, action, **kwargs):
+        kwargs.setdefault("centre_id", centre_id_of(instance))
+        return super().log_action(instance, action, **kwargs)
+
+    def viewable_by_user(self, user):
+        if sees_every_centre(user):
+            return self.all()
+        return self.filter(centre__in=centres_visible_to(user))
+
+
+def centre_id_of(instance):
+    for path in ("centre_id", "cohort.centre_id", "trainee.centre_id"):
+        try:
+            return attrgetter(path)(instance)
+        except AttributeError:
+            continue
+    return None
+
+
+class TrackerLogEntry(BaseLogEntry):
+    """The audit trail of the tracker: who viewed or changed which record, when.
+
+    Kept apart from Wagtail's general log so that each entry carries its centre, and only
+    staff who may see that centre may read it (state officers: every centre)."""
+
+    object_id = models.CharField(max_length=255, blank=False, db_index=True)
+    centre = models.ForeignKey(Centre, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TrackerLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("tracker log entry")
+        verbose_name_plural = _("tracker log entries")
+
+    def __str__(self):
+        return f"{self.action} on {self.label} by {self.user_id} at {self.timestamp:%Y-%m-%d %H:%M}"

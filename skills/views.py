@@ -83,6 +83,9 @@ class ScopedInspectView(generic.InspectView):
 
 
 class ScopedHistoryView(HistoryView):
+    # Wagtail asks for add, change or delete; a record's history is a read, open to state officers.
+    any_permission_required = ["add", "change", "delete", "view"]
+
     def get_base_object_queryset(self):
         return scoped_queryset(self.request, self.model, "view")
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from wagtail.models import Locale
 
 from website.demo import seed_demo_data
@@ -9,10 +10,17 @@ def seed_demo_site():
     return seed_demo_data()
 
 
+SERIALIZED_STATE = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Seed once per test database; tests that roll back keep it. Tests that flush the database
     # (the browser tests) restore the migrations' rows by serialized rollback and seed again.
+    # The migrations' rows, serialized before seeding, for tests that flush (see tests/browser).
+    SERIALIZED_STATE.update(
+        contents=getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+    )
     with django_db_blocker.unblock():
         seed_demo_site()
 

@@ -64,6 +64,20 @@ def page(context):
     return context.new_page()
 
 
+@pytest.fixture(autouse=True)
+def serialized_state_on_this_connection(browser):
+    """Playwright's sync API switches the execution context, and Django then hands out a new
+    connection object for the same test database, one that lacks the serialized migration
+    state that serialized rollback restores. Give it that state (taken at database setup)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from tests.conftest import SERIALIZED_STATE
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if getattr(connection, "_test_serialized_contents", None) is None and SERIALIZED_STATE.get("contents"):
+        connection._test_serialized_contents = SERIALIZED_STATE["contents"]
+
+
 @pytest.fixture
 def site_url(django_db_serialized_rollback, live_server):
     """The live server's base URL, with the demo site in the database.

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 

@@ -1,15 +1,15 @@
 """The "Training" menu of the Wagtail admin: one viewset per tracker model."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import views
+from . import certificate_views, views
 from .filters import CohortFilterSet, CourseFilterSet, EnrolmentFilterSet, TraineeFilterSet
 from .forms import CentreScopedForm, EnrolmentCreateForm
-from .models import Centre, Cohort, CohortSession, Course, Enrolment, Trade, Trainee
+from .models import Centre, Certificate, Cohort, CohortSession, Course, Enrolment, Trade, Trainee
 
 
 def percent(value):
@@ -110,13 +110,15 @@ class CohortViewSet(TrackerViewSet):
     search_fields = ["course__title", "centre__name", "trainer", "venue"]
     inspect_view_class = views.CohortInspectView
     inspect_template_name = "skills/cohort_inspect.html"
-    form_class = CentreScopedForm
-    panels = [
-        FieldRowPanel([FieldPanel("course"), FieldPanel("centre")]),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("capacity")]),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("schedule")]),
-        FieldRowPanel([FieldPanel("venue"), FieldPanel("trainer"), FieldPanel("funding")]),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("course"), FieldPanel("centre")]),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("capacity")]),
+            FieldRowPanel([FieldPanel("status"), FieldPanel("schedule")]),
+            FieldRowPanel([FieldPanel("venue"), FieldPanel("trainer"), FieldPanel("funding")]),
+        ],
+        base_form_class=CentreScopedForm,
+    )
 
 
 class TraineeViewSet(TrackerViewSet):
@@ -155,18 +157,20 @@ class TraineeViewSet(TrackerViewSet):
         "consent_follow_up",
         "consent_follow_up_recorded_at",
     ]
-    form_class = CentreScopedForm
-    panels = [
-        FieldRowPanel([FieldPanel("full_name"), FieldPanel("name_hi")]),
-        FieldRowPanel([FieldPanel("centre"), FieldPanel("register_number")]),
-        FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("district")]),
-        FieldRowPanel([FieldPanel("phone"), FieldPanel("education"), FieldPanel("referred_by")]),
-        FieldPanel("guardian_consent_basis"),
-        MultiFieldPanel(
-            [FieldPanel("consent_share_with_employers"), FieldPanel("consent_follow_up")],
-            heading=_("Consent (ask her; both stay off unless she agrees)"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("full_name"), FieldPanel("name_hi")]),
+            FieldRowPanel([FieldPanel("centre"), FieldPanel("register_number")]),
+            FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("district")]),
+            FieldRowPanel([FieldPanel("phone"), FieldPanel("education"), FieldPanel("referred_by")]),
+            FieldPanel("guardian_consent_basis"),
+            MultiFieldPanel(
+                [FieldPanel("consent_share_with_employers"), FieldPanel("consent_follow_up")],
+                heading=_("Consent (ask her; both stay off unless she agrees)"),
+            ),
+        ],
+        base_form_class=CentreScopedForm,
+    )
 
 
 class EnrolmentViewSet(TrackerViewSet):
@@ -219,8 +223,25 @@ class CohortSessionViewSet(TrackerViewSet):
     list_select_related = ["cohort__course", "cohort__centre"]
     list_export = ["date", "cohort", "topic"]
     search_fields = ["cohort__course__title", "topic"]
-    form_class = CentreScopedForm
-    panels = [FieldPanel("cohort"), FieldPanel("date"), FieldPanel("topic")]
+    edit_handler = ObjectList(
+        [FieldPanel("cohort"), FieldPanel("date"), FieldPanel("topic")], base_form_class=CentreScopedForm
+    )
+
+
+class CertificateViewSet(TrackerViewSet):
+    """Certificates are issued, revoked and reissued through actions, never edited."""
+
+    model = Certificate
+    icon = "doc-full"
+    list_display = ["number", "enrolment", "issued_on", "is_valid"]
+    list_select_related = ["enrolment__trainee", "enrolment__cohort__course", "enrolment__cohort__centre"]
+    list_filter = ["centre", "year"]
+    list_export = ["number", "enrolment", "issued_on", "revoked_at", "revoked_reason"]
+    search_fields = ["number", "verification_code"]
+    inspect_view_class = certificate_views.CertificateInspectView
+    inspect_template_name = "skills/certificate_inspect.html"
+    edit_view_class = certificate_views.CertificateEditRedirectView
+    form_fields = ["revoked_reason"]  # never shown: editing redirects to the inspect view
 
 
 class TrainingViewSetGroup(ViewSetGroup):
@@ -232,6 +253,7 @@ class TrainingViewSetGroup(ViewSetGroup):
         CohortViewSet("skills_cohort"),
         EnrolmentViewSet("skills_enrolment"),
         CohortSessionViewSet("skills_cohortsession"),
+        CertificateViewSet("skills_certificate"),
         CourseViewSet("skills_course"),
         TradeViewSet("skills_trade"),
         CentreViewSet("skills_centre"),

@@ -23,6 +23,24 @@ class CentreScopedForm(WagtailAdminModelForm):
             if name in self.fields:
                 self.fields[name].queryset = scope(self.fields[name].queryset)
 
+    def clean(self):
+        # A second line of defence behind the narrowed choices: the record must end up in a
+        # centre the user may change.
+        cleaned = super().clean()
+        if self.for_user is not None and not self.errors:
+            for name, value in cleaned.items():
+                if name in ("centre", "cohort", "trainee") and value is not None:
+                    self.instance_centre_check(centre_id_of_value(name, value))
+        return cleaned
+
+    def instance_centre_check(self, centre_id):
+        if centre_id is not None and not centres_changeable_by(self.for_user).filter(pk=centre_id).exists():
+            raise forms.ValidationError(_("You can only record this for your own centres."))
+
+
+def centre_id_of_value(name, value):
+    return value.pk if name == "centre" else value.centre_id
+
 
 class EnrolmentCreateForm(CentreScopedForm):
     def __init__(self, *args, **kwargs):
@@ -72,3 +90,7 @@ class CohortStatusForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["status"]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

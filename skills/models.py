@@ -490,6 +490,8 @@ class TrackerLogEntryManager(ModelLogEntryManager):
 
 
 def centre_id_of(instance):
+    if isinstance(instance, Centre):
+        return instance.pk
     for path in ("centre_id", "cohort.centre_id", "trainee.centre_id"):
         try:
             return attrgetter(path)(instance)
@@ -516,3 +518,91 @@ class TrackerLogEntry(BaseLogEntry):
 
     def __str__(self):
         return f"{self.action} on {self.label} by {self.user_id} at {self.timestamp:%Y-%m-%d %H:%M}"
+
+
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
+VERIFICATION_CODE_LENGTH = 17  # 17 symbols of 31 = 84 bits of randomness
+
+
+def normalise_verification_code(typed):
+    """What a person typed or a scanner read, as stored: capitals, no spaces or dashes."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())[:40]
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(centre__in=centres_visible_to(user))
+
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """The certificate a trainee shows an employer: a number, a code anyone can verify, a PDF.
+
+    Numbers run without gaps per centre and year (LKO-2024-000001, …). A reissue revokes the old
+    certificate with the reason "reissued" and makes a new one with a new number and code."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial"))
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    verification_code = models.CharField(
+        _("verification code"), max_length=VERIFICATION_CODE_LENGTH, unique=True
+    )
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", editable=False)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "year", "serial"], name="certificate_serial_per_centre_year"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_enrolment",
+            ),
+            models.CheckConstraint(condition=Q(serial__gt=0), name="certificate_serial_positive"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+    @property
+    def display_code(self):
+        code = self.verification_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+    def get_verification_url(self):
+        return reverse("certificate_verify_code", kwargs={"code": self.verification_code})

@@ -112,3 +112,12 @@ class CentrePermissionPolicy(ModelPermissionPolicy):
         if not allowed:
             return Centre.objects.none()
         return centres_visible_to(user) if set(allowed) <= {"view"} else centres_changeable_by(user)
+
+
+class CertificatePermissionPolicy(CentreScopedPermissionPolicy):
+    """Certificates are issued by the issuing service and never deleted."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)

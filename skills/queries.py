@@ -2,9 +2,13 @@
 
 Only aggregate or non-personal data leaves through here: cohorts, courses, trades, centres."""
 
-from django.db.models.functions import TruncMonth
+import datetime
+from dataclasses import dataclass
 
-from .models import Centre, Cohort, Trade
+from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
+
+from .models import Centre, Certificate, Cohort, Trade, normalise_verification_code  # noqa: F401 (re-exported)
 
 
 def open_cohorts():
@@ -41,4 +45,44 @@ def open_cohort_months():
         .order_by("month")
         .values_list("month", flat=True)
         .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """What a public certificate check may reveal, and nothing more."""
+
+    status: str  # "valid" or "revoked"
+    name: str  # first name and the initial of the surname
+    course: str
+    district: str
+    issued_on: datetime.date
+    number: str
+
+
+def short_name(full_name):
+    parts = full_name.split()
+    if len(parts) < 2:
+        return full_name
+    return f"{parts[0]} {parts[-1][0]}."
+
+
+def check_certificate(code):
+    """The public facts of the certificate with this verification code, or None."""
+    certificate = (
+        Certificate.objects.filter(verification_code=code)
+        .select_related("enrolment__trainee", "enrolment__cohort__course", "centre")
+        .first()
+    )
+    if certificate is None:
+        return None
+    trainee, course = certificate.enrolment.trainee, certificate.enrolment.cohort.course
+    in_hindi = get_language() == "hi"
+    return CertificateCheck(
+        status="valid" if certificate.is_valid else "revoked",
+        name=short_name(trainee.name_hi if in_hindi and trainee.name_hi else trainee.full_name),
+        course=course.localized_title,
+        district=certificate.centre.localized_district,
+        issued_on=certificate.issued_on,
+        number=certificate.number,
     )

@@ -42,6 +42,11 @@ def enrol(trainees, cohort, *, user=None, on=None):
                 _("This cohort is %(status)s and takes no enrolments.")
                 % {"status": cohort.get_status_display().lower()}
             )
+        elsewhere = sorted(t.full_name for t in trainees if t.centre_id != cohort.centre_id)
+        if elsewhere:
+            raise EnrolmentError(
+                _("These trainees belong to another centre: %(names)s.") % {"names": ", ".join(elsewhere)}
+            )
         already = set(
             Enrolment.objects.filter(cohort=cohort, trainee__in=trainees).values_list(
                 "trainee__full_name", flat=True

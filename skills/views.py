@@ -6,7 +6,7 @@ list, export, form, inspect and history view sees only the user's centres. The a
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from wagtail.permissions import policy_registry
 
 from . import services
 from .forms import BulkEnrolmentForm, CompletionForm, DropOutForm
-from .models import Cohort, CohortSession, Enrolment, Trainee
+from .models import Certificate, Cohort, CohortSession, Enrolment, Trainee
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -179,7 +179,12 @@ class CohortInspectView(ScopedInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["enrolments"] = (
-            self.object.enrolments.with_attendance().select_related("trainee").order_by("trainee__full_name")
+            self.object.enrolments.with_attendance()
+            .select_related("trainee")
+            .prefetch_related(
+                Prefetch("certificates", Certificate.objects.valid(), to_attr="valid_certificates")
+            )
+            .order_by("trainee__full_name")
         )
         context["sessions"] = self.object.sessions.annotate(
             present=Count("marks", filter=Q(marks__present=True))

@@ -4,16 +4,27 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from . import views
+from . import certificate_views, views
 from .admin import TrainingViewSetGroup
-from .models import Centre, Cohort, CohortSession, Course, Enrolment, Trade, Trainee, TrackerLogEntry
-from .permissions import CentrePermissionPolicy, CentreScopedPermissionPolicy
+from .models import (
+    Centre,
+    Certificate,
+    Cohort,
+    CohortSession,
+    Course,
+    Enrolment,
+    TrackerLogEntry,
+    Trade,
+    Trainee,
+)
+from .permissions import CentrePermissionPolicy, CentreScopedPermissionPolicy, CertificatePermissionPolicy
 
 register_permission_policy(Centre, CentrePermissionPolicy(Centre))
 register_permission_policy(Cohort, CentreScopedPermissionPolicy(Cohort, "centre"))
 register_permission_policy(Trainee, CentreScopedPermissionPolicy(Trainee, "centre"))
 register_permission_policy(Enrolment, CentreScopedPermissionPolicy(Enrolment, "cohort__centre"))
 register_permission_policy(CohortSession, CentreScopedPermissionPolicy(CohortSession, "cohort__centre"))
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate, "centre"))
 
 
 @hooks.register("register_admin_viewset")
@@ -33,6 +44,36 @@ def register_training_action_urls():
         path("skills/cohort/<int:pk>/enrol/", views.BulkEnrolView.as_view(), name="skills_bulk_enrol"),
         path("skills/enrolment/<int:pk>/drop/", views.DropOutView.as_view(), name="skills_drop_out"),
         path("skills/enrolment/<int:pk>/complete/", views.CompleteView.as_view(), name="skills_complete"),
+        path(
+            "skills/enrolment/<int:pk>/certificate/",
+            certificate_views.IssueCertificateView.as_view(),
+            name="skills_issue_certificate",
+        ),
+        path(
+            "skills/cohort/<int:pk>/certificates/",
+            certificate_views.IssueCohortCertificatesView.as_view(),
+            name="skills_issue_cohort_certificates",
+        ),
+        path(
+            "skills/cohort/<int:pk>/certificates.<str:fmt>",
+            certificate_views.CohortCertificatesDownloadView.as_view(),
+            name="skills_cohort_certificates_download",
+        ),
+        path(
+            "skills/certificate/<int:pk>/download/",
+            certificate_views.CertificateDownloadView.as_view(),
+            name="skills_certificate_download",
+        ),
+        path(
+            "skills/certificate/<int:pk>/revoke/",
+            certificate_views.RevokeCertificateView.as_view(),
+            name="skills_certificate_revoke",
+        ),
+        path(
+            "skills/certificate/<int:pk>/reissue/",
+            certificate_views.ReissueCertificateView.as_view(),
+            name="skills_certificate_reissue",
+        ),
     ]
 
 
@@ -53,13 +94,20 @@ def register_audit_trail_menu_item():
 
 @hooks.register("register_log_actions")
 def register_training_log_actions(actions):
-    for model in (Centre, Cohort, CohortSession, Course, Enrolment, Trade, Trainee):
+    for model in (Centre, Certificate, Cohort, CohortSession, Course, Enrolment, Trade, Trainee):
         actions.register_model(model, TrackerLogEntry)
     actions.register_action("sakhi.view", _("View personal record"), _("Viewed the personal record"))
     actions.register_action("sakhi.consent", _("Consent change"), _("Recorded a consent change"))
     actions.register_action("sakhi.drop_out", _("Dropout"), _("Recorded a dropout"))
     actions.register_action("sakhi.complete", _("Completion"), _("Recorded completion"))
     actions.register_action("sakhi.attendance", _("Attendance"), _("Recorded attendance"))
+    actions.register_action("sakhi.certificate_issue", _("Certificate issued"), _("Issued the certificate"))
+    actions.register_action(
+        "sakhi.certificate_revoke", _("Certificate revoked"), _("Revoked the certificate")
+    )
+    actions.register_action(
+        "sakhi.certificate_download", _("Certificate downloaded"), _("Downloaded the certificate")
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -24,6 +24,8 @@ if settings.DEBUG:
 # English at the root, Hindi under /hi/. Wagtail's page routes come last: they catch everything.
 urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
+    path("certificates/verify/", views.verify_certificate, name="certificate_verify"),
+    path("certificates/verify/<str:code>/", views.verify_certificate, name="certificate_verify_code"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,8 +1,14 @@
-from django.shortcuts import render
+from django import forms
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from skills import queries as tracker
+
 from .models import paginate
+from .ratelimit import is_rate_limited
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -21,3 +27,40 @@ def search(request):
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
+
+
+VERIFY_LIMIT = 20  # checks per client address …
+VERIFY_WINDOW = 60  # … per minute
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=40)
+
+
+@never_cache
+@require_GET
+def verify_certificate(request, code=None):
+    """Check a certificate by its code: valid, revoked or not found, same page shape for all."""
+    if is_rate_limited(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
+        response = render(
+            request, "website/certificate_verify.html", {"form": VerifyForm(), "limited": True}, status=429
+        )
+        response["Retry-After"] = str(VERIFY_WINDOW)
+        return response
+    if code is None and "code" in request.GET:
+        form = VerifyForm(request.GET)
+        if form.is_valid():
+            return redirect(
+                "certificate_verify_code",
+                code=tracker.normalise_verification_code(form.cleaned_data["code"]) or "-",
+            )
+    else:
+        form = VerifyForm(initial={"code": code or ""})
+    check = None
+    if code is not None:
+        check = tracker.check_certificate(tracker.normalise_verification_code(code))
+    return render(
+        request,
+        "website/certificate_verify.html",
+        {"form": form, "code": code, "checked": code is not None, "check": check},
+    )

@@ -1,0 +1,376 @@
+"""Training certificates as PDF: one A4 landscape page, English and Hindi, with a QR code that opens
+the certificate's verification page.
+
+A pure module: it reads no database and no settings, so the issuing code, the bulk print views and
+the benchmark all call the same three functions. The same content always gives the same bytes (an
+issued certificate is frozen, and downloading it twice must give one file), whatever the process
+rendered before and whatever its hash seed.
+
+What the page says is neutral on purpose: the issuer is "Skill Development Programme, <district>".
+A certificate is shown to employers and families, so nothing on it names the centre's other work.
+
+Devanagari is shaped by HarfBuzz (uharfbuzz) through reportlab's shaping support, in Hind, a font
+family that has Latin letters as well; both come from PyPI (see requirements.txt)."""
+
+import datetime
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import fontpkg_hind
+import zxingcpp
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
+from reportlab.pdfgen.canvas import Canvas
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    """Everything printed on one certificate, already decided by the issuing code."""
+
+    number: str  # "LKO-2024-000123"
+    verification_url: str  # absolute URL, goes into the QR code
+    trainee_name: str
+    trainee_name_hi: str  # may be ""
+    course_title: str
+    course_title_hi: str  # may be ""
+    trade: str
+    trade_hi: str
+    hours: int
+    start_date: datetime.date
+    end_date: datetime.date
+    district: str
+    district_hi: str  # may be ""
+    issued_on: datetime.date
+
+
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+CENTRE_X = PAGE_WIDTH / 2
+
+REGULAR = "Hind"
+BOLD = "Hind-Bold"
+FONT_FILES = {REGULAR: "Hind-Regular.ttf", BOLD: "Hind-Bold.ttf"}
+
+INK = Color(0.10, 0.10, 0.12)
+MUTED = Color(0.36, 0.36, 0.40)
+ACCENT = Color(0.06, 0.33, 0.38)
+RULE = Color(0.72, 0.60, 0.36)
+
+ISSUER_EN = "Skill Development Programme"
+ISSUER_HI = "कौशल विकास कार्यक्रम"
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
+
+
+def issuer_name(district: str) -> str:
+    """The neutral issuer printed on the certificate and in its PDF metadata."""
+    return f"{ISSUER_EN}, {district}"
+
+
+def render_certificate(content: CertificateContent) -> bytes:
+    """One certificate as a one-page PDF."""
+    canvas = _new_canvas(
+        title=f"Certificate {content.number}",
+        author=issuer_name(content.district),
+        created_on=content.issued_on,
+        fingerprint=content.number,
+    )
+    _draw_page(canvas, content)
+    canvas.showPage()
+    return canvas.getpdfdata()
+
+
+def render_combined(contents: Iterable[CertificateContent]) -> bytes:
+    """Many certificates in one PDF for printing, one page each, in the order given."""
+    contents = list(contents)
+    if not contents:
+        raise ValueError("render_combined needs at least one certificate")
+    canvas = _new_canvas(
+        title=f"Certificates {contents[0].number} to {contents[-1].number}",
+        author=ISSUER_EN,
+        created_on=max(content.issued_on for content in contents),
+        fingerprint="\n".join(content.number for content in contents),
+    )
+    for content in contents:
+        _draw_page(canvas, content)
+        canvas.showPage()
+    return canvas.getpdfdata()
+
+
+def build_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of (file name, bytes) pairs that is the same bytes for the same files: fixed timestamps
+    and attributes, files in the order given."""
+    buffer = io.BytesIO()
+    seen = set()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files:
+            if not name or "/" in name or "\\" in name or name.startswith("."):
+                raise ValueError(f"not a plain file name: {name!r}")
+            if name in seen:
+                raise ValueError(f"file name given twice: {name!r}")
+            seen.add(name)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the bytes do not depend on the platform that zips
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def english_date(day: datetime.date) -> str:
+    # Month names from a table, not strftime("%B"), which follows the process's locale.
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def hindi_date(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+# Fonts and shaping
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register Hind once per process, with HarfBuzz's unnamed glyphs numbered up front.
+
+    reportlab gives a glyph that has no Unicode value (a conjunct such as क्ष, a half form) a
+    private-use code the first time shaping meets it, and writes that code into the PDF's ToUnicode
+    map. Left alone, the code depends on which texts the process shaped before, so the same
+    certificate would come out with different bytes in a fresh worker. Numbering every such glyph
+    at registration, in glyph order, makes the codes a property of the font file alone."""
+    for name, file_name in FONT_FILES.items():
+        font = TTFont(name, fontpkg_hind.ROOT / "files" / file_name)
+        hb_font = font.hbFont()
+        for glyph in range(font.face.numGlyphs):
+            if glyph not in font.face.glyphToChar:
+                font.hbAddPrivate(hb_font.glyph_to_string(glyph), glyph, hb_font.get_glyph_h_advance(glyph))
+        pdfmetrics.registerFont(font)
+
+
+@functools.lru_cache(maxsize=8192)
+def _shaped(text: str, font_name: str) -> tuple[str, float]:
+    """The text ready to draw, and its width at 1 pt.
+
+    Only text with Devanagari goes through HarfBuzz: shaping English would turn "fi" into a
+    ligature glyph that text extraction (and a screen reader) cannot read back. reportlab's
+    drawString(shaping=True) shapes nothing unless the optional rlbidi is installed, so the module
+    calls shapeStr itself and draws the shaped string, which reportlab then positions glyph by
+    glyph."""
+    if DEVANAGARI.search(text):
+        shaped = shapeStr(text, font_name, 1)
+        if isinstance(shaped, ShapedStr):
+            return shaped, sum(glyph.x_advance for glyph in shaped.__shapeData__) / 1000
+    return text, pdfmetrics.stringWidth(text, font_name, 1)
+
+
+def _draw_line(canvas, x, y, runs, align="left", max_width=None):
+    """Draw runs of (text, font, size) side by side on one baseline; shrink them all to fit max_width.
+
+    English and Hindi are separate runs, so each script is measured and shaped on its own."""
+    runs = [(*_shaped(text, font), font, size) for text, font, size in runs if text]
+    width = sum(unit_width * size for _, unit_width, _, size in runs)
+    scale = min(1.0, max_width / width) if max_width and width else 1.0
+    if align == "centre":
+        x -= width * scale / 2
+    elif align == "right":
+        x -= width * scale
+    for text, unit_width, font, size in runs:
+        canvas.setFont(font, size * scale)
+        canvas.drawString(x, y, text)
+        x += unit_width * size * scale
+
+
+# The page
+
+
+def _new_canvas(title, author, created_on, fingerprint):
+    register_fonts()
+    canvas = Canvas(io.BytesIO(), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1)
+    # invariant mode fixes the dates at 2000-01-01 or at $SOURCE_DATE_EPOCH, and seeds the file
+    # identifier with that time. Print the issue date instead, and seed the identifier with the
+    # certificate numbers, so that the environment has no say in the bytes.
+    canvas._doc.signature = hashlib.md5(fingerprint.encode(), usedforsecurity=False)
+    stamp = f"D:{created_on:%Y%m%d}000000+00'00'"
+    canvas.setDateFormatter(lambda *_: stamp)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator(author)
+    canvas.setSubject("Certificate of training")
+    return canvas
+
+
+def _draw_page(canvas, content):
+    _draw_frame(canvas)
+
+    canvas.setFillColor(ACCENT)
+    _draw_line(canvas, CENTRE_X, 526, [(issuer_name(content.district), BOLD, 17)], "centre", 640)
+    district_hi = content.district_hi or content.district
+    _draw_line(canvas, CENTRE_X, 505, [(f"{ISSUER_HI}, {district_hi}", REGULAR, 15)], "centre", 640)
+
+    canvas.setFillColor(INK)
+    _draw_line(canvas, CENTRE_X, 458, [("Certificate of Training", BOLD, 32)], "centre")
+    _draw_line(canvas, CENTRE_X, 427, [("प्रशिक्षण प्रमाण पत्र", BOLD, 24)], "centre")
+
+    canvas.setFillColor(MUTED)
+    _draw_line(
+        canvas, CENTRE_X, 394, _bilingual("This is to certify that", "प्रमाणित किया जाता है कि", 13), "centre"
+    )
+    canvas.setFillColor(INK)
+    if content.trainee_name_hi:
+        _draw_line(canvas, CENTRE_X, 356, [(content.trainee_name, BOLD, 30)], "centre", 660)
+        _draw_line(canvas, CENTRE_X, 326, [(content.trainee_name_hi, BOLD, 24)], "centre", 660)
+    else:
+        _draw_line(canvas, CENTRE_X, 342, [(content.trainee_name, BOLD, 30)], "centre", 660)
+    canvas.setFillColor(MUTED)
+    _draw_line(
+        canvas,
+        CENTRE_X,
+        294,
+        _bilingual(
+            "has successfully completed the training described below.",
+            "ने नीचे दिया गया प्रशिक्षण सफलतापूर्वक पूरा किया है।",
+            13,
+        ),
+        "centre",
+        680,
+    )
+
+    hours_en = "1 hour" if content.hours == 1 else f"{content.hours} hours"
+    hours_hi = "1 घंटा" if content.hours == 1 else f"{content.hours} घंटे"
+    dates_en = f"{english_date(content.start_date)} to {english_date(content.end_date)}"
+    dates_hi = f"{hindi_date(content.start_date)} से {hindi_date(content.end_date)} तक"
+    left, right = (130, 290), (450, 200)  # x and width of the two columns, clear of the QR code
+    _draw_detail(canvas, *left, 258, "Course", "पाठ्यक्रम", content.course_title, content.course_title_hi)
+    _draw_detail(canvas, *right, 258, "Trade", "ट्रेड", content.trade, content.trade_hi)
+    _draw_detail(canvas, *left, 204, "Duration", "अवधि", f"{hours_en}, {dates_en}", f"{hours_hi}, {dates_hi}")
+    _draw_detail(canvas, *right, 204, "District", "ज़िला", content.district, content.district_hi)
+
+    _draw_footer(canvas, content)
+
+
+def _bilingual(english, hindi, size, english_font=REGULAR):
+    """English and Hindi on one line, Hindi a point larger so that the two scripts look the same size."""
+    return [(english, english_font, size), ("  ·  ", REGULAR, size), (hindi, REGULAR, size + 1)]
+
+
+def _draw_detail(canvas, x, width, y, label_en, label_hi, value_en, value_hi):
+    canvas.setFillColor(ACCENT)
+    _draw_line(canvas, x, y, _bilingual(label_en.upper(), label_hi, 9, BOLD))
+    canvas.setFillColor(INK)
+    _draw_line(canvas, x, y - 18, [(value_en, BOLD, 14)], max_width=width)
+    if value_hi and value_hi != value_en:
+        _draw_line(canvas, x, y - 35, [(value_hi, REGULAR, 13)], max_width=width)
+
+
+def _draw_footer(canvas, content):
+    left = 72
+    canvas.setFillColor(MUTED)
+    _draw_line(canvas, left, 130, _bilingual("Certificate No.", "प्रमाण पत्र संख्या", 9))
+    _draw_line(canvas, left, 92, _bilingual("Issued on", "जारी करने की तिथि", 9))
+    _draw_line(canvas, left, 54, _bilingual("Verify at", "सत्यापन", 9))
+    canvas.setFillColor(INK)
+    _draw_line(canvas, left, 114, [(content.number, BOLD, 13)], max_width=240)
+    _draw_line(
+        canvas,
+        left,
+        76,
+        [(english_date(content.issued_on), BOLD, 13), (f"   {hindi_date(content.issued_on)}", REGULAR, 12)],
+    )
+    _draw_line(canvas, left, 40, [(content.verification_url, REGULAR, 9)], max_width=240)
+
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.6)
+    canvas.line(CENTRE_X - 100, 92, CENTRE_X + 100, 92)
+    canvas.setFillColor(MUTED)
+    _draw_line(canvas, CENTRE_X, 78, _bilingual("Authorised signatory", "अधिकृत हस्ताक्षरकर्ता", 10), "centre")
+    _draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
+
+    # 4 modules of quiet zone around the code (11 pt at the usual 33 modules) stay empty.
+    qr_size = 92
+    qr_x, qr_y = PAGE_WIDTH - 70 - qr_size, 66
+    canvas.setFillColor(INK)
+    _draw_qr(canvas, content.verification_url, qr_x, qr_y, qr_size)
+    canvas.setFillColor(MUTED)
+    _draw_line(canvas, qr_x + qr_size / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
+
+
+def _draw_frame(canvas):
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(2.4)
+    canvas.rect(20, 20, PAGE_WIDTH - 40, PAGE_HEIGHT - 40)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.8)
+    canvas.rect(27, 27, PAGE_WIDTH - 54, PAGE_HEIGHT - 54)
+    canvas.setLineWidth(1.2)
+    canvas.line(CENTRE_X - 60, 486, CENTRE_X + 60, 486)
+
+
+def _draw_qr(canvas, url, x, y, size):
+    """The QR code as filled rectangles: runs of dark modules in a row merged into one rectangle,
+    and equal runs in consecutive rows merged again, all in one path, sharp at any zoom.
+
+    zxing-cpp encodes (with zint, in C, choosing the mask as the standard says) in a tenth of a
+    millisecond; reportlab's QR widget and the pure-Python encoders take milliseconds, mostly to
+    score the eight masks."""
+    symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    matrix = memoryview(symbol.to_image(scale=1, add_quiet_zones=False)).tolist()
+    modules = len(matrix)
+    rectangles = []
+    open_runs = {}  # (first column, end column) -> first row
+    for row_index, row in enumerate(matrix):
+        runs = set(_dark_runs(row))
+        for run, first_row in list(open_runs.items()):
+            if run not in runs:
+                rectangles.append((run, first_row, row_index))
+                del open_runs[run]
+        for run in runs:
+            open_runs.setdefault(run, row_index)
+    rectangles.extend((run, first_row, modules) for run, first_row in open_runs.items())
+    # Draw in module units from the top-left corner: whole numbers, short to write and to format.
+    canvas.saveState()
+    canvas.translate(x, y + size)
+    canvas.scale(size / modules, -size / modules)
+    path = canvas.beginPath()
+    for (first_column, end_column), first_row, end_row in sorted(rectangles, key=_by_position):
+        path.rect(first_column, first_row, end_column - first_column, end_row - first_row)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _by_position(rectangle):
+    (first_column, _), first_row, _ = rectangle
+    return first_row, first_column
+
+
+def _dark_runs(row):
+    start = None
+    for column, value in enumerate(row):
+        dark = value == 0  # zxing-cpp's image: 0 is a dark module, 255 a light one
+        if dark and start is None:
+            start = column
+        elif not dark and start is not None:
+            yield start, column
+            start = None
+    if start is not None:
+        yield start, len(row)

@@ -30,9 +30,10 @@ test: install browser-deps
 	$(PY) -m pytest
 
 # The browser tests drive Debian's Chromium; install it (and a Devanagari font) when missing.
+# The certificate tests render PDF pages with poppler's pdftoppm.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari" || \
-		sh scripts/install-browser-deps.sh
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari" && \
+		command -v pdftoppm >/dev/null 2>&1 || sh scripts/install-browser-deps.sh
 
 check: install
 	$(MANAGE) check

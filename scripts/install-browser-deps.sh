@@ -1,11 +1,12 @@
 #!/bin/sh
-# Installs Debian's Chromium and the Noto fonts (with Devanagari) for the browser tests.
+# Installs Debian's Chromium and the Noto fonts (with Devanagari) for the browser tests, and
+# poppler-utils (pdftoppm) for the certificate PDF tests.
 set -eu
 if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 else
     SUDO=
 fi
-echo "Installing Debian's chromium and fonts-noto-core for the browser tests..."
+echo "Installing Debian's chromium, fonts-noto-core and poppler-utils for the tests..."
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-core poppler-utils >/dev/null

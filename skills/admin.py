@@ -165,6 +165,13 @@ class TraineeViewSet(TrackerViewSet):
             FieldRowPanel([FieldPanel("phone"), FieldPanel("education"), FieldPanel("referred_by")]),
             FieldPanel("guardian_consent_basis"),
             MultiFieldPanel(
+                [
+                    FieldPanel("do_not_contact"),
+                    FieldRowPanel([FieldPanel("safe_phone"), FieldPanel("safe_time_to_call")]),
+                ],
+                heading=_("Safety when contacting her"),
+            ),
+            MultiFieldPanel(
                 [FieldPanel("consent_share_with_employers"), FieldPanel("consent_follow_up")],
                 heading=_("Consent (ask her; both stay off unless she agrees)"),
             ),

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import fontpkg_hind
+import fontpkg
 import zxingcpp
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -53,9 +53,9 @@ class CertificateContent:
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 CENTRE_X = PAGE_WIDTH / 2
 
-REGULAR = "Hind"
-BOLD = "Hind-Bold"
-FONT_FILES = {REGULAR: "Hind-Regular.ttf", BOLD: "Hind-Bold.ttf"}
+REGULAR = "Certificate-Hind"
+BOLD = "Certificate-Hind-Bold"
+FONT_WEIGHTS = {REGULAR: 400, BOLD: 700}  # Hind from the fontpkg-hind package
 
 INK = Color(0.10, 0.10, 0.12)
 MUTED = Color(0.36, 0.36, 0.40)
@@ -81,6 +81,7 @@ MONTHS = (
 )
 
 DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
+DARK_RUN = re.compile(b"\x00+")  # in zxing-cpp's image of a symbol, 0 is a dark module, 255 a light one
 
 
 def issuer_name(district: str) -> str:
@@ -159,8 +160,8 @@ def register_fonts() -> None:
     map. Left alone, the code depends on which texts the process shaped before, so the same
     certificate would come out with different bytes in a fresh worker. Numbering every such glyph
     at registration, in glyph order, makes the codes a property of the font file alone."""
-    for name, file_name in FONT_FILES.items():
-        font = TTFont(name, fontpkg_hind.ROOT / "files" / file_name)
+    for name, weight in FONT_WEIGHTS.items():
+        font = TTFont(name, fontpkg.path("Hind", weight))
         hb_font = font.hbFont()
         for glyph in range(font.face.numGlyphs):
             if glyph not in font.face.glyphToChar:
@@ -193,8 +194,6 @@ def _draw_line(canvas, x, y, runs, align="left", max_width=None):
     scale = min(1.0, max_width / width) if max_width and width else 1.0
     if align == "centre":
         x -= width * scale / 2
-    elif align == "right":
-        x -= width * scale
     for text, unit_width, font, size in runs:
         canvas.setFont(font, size * scale)
         canvas.drawString(x, y, text)
@@ -334,43 +333,27 @@ def _draw_qr(canvas, url, x, y, size):
     millisecond; reportlab's QR widget and the pure-Python encoders take milliseconds, mostly to
     score the eight masks."""
     symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    matrix = memoryview(symbol.to_image(scale=1, add_quiet_zones=False)).tolist()
-    modules = len(matrix)
+    image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
+    modules = image.shape[0]
+    pixels = image.tobytes()
     rectangles = []
     open_runs = {}  # (first column, end column) -> first row
-    for row_index, row in enumerate(matrix):
-        runs = set(_dark_runs(row))
+    for row in range(modules):
+        line = pixels[row * modules : (row + 1) * modules]
+        runs = {match.span() for match in DARK_RUN.finditer(line)}
         for run, first_row in list(open_runs.items()):
             if run not in runs:
-                rectangles.append((run, first_row, row_index))
+                rectangles.append((run, first_row, row))
                 del open_runs[run]
         for run in runs:
-            open_runs.setdefault(run, row_index)
+            open_runs.setdefault(run, row)
     rectangles.extend((run, first_row, modules) for run, first_row in open_runs.items())
-    # Draw in module units from the top-left corner: whole numbers, short to write and to format.
+    # Drawn in module units from the top-left corner: whole numbers, short to write and to format.
     canvas.saveState()
     canvas.translate(x, y + size)
     canvas.scale(size / modules, -size / modules)
     path = canvas.beginPath()
-    for (first_column, end_column), first_row, end_row in sorted(rectangles, key=_by_position):
+    for (first_column, end_column), first_row, end_row in sorted(rectangles):
         path.rect(first_column, first_row, end_column - first_column, end_row - first_row)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
-
-
-def _by_position(rectangle):
-    (first_column, _), first_row, _ = rectangle
-    return first_row, first_column
-
-
-def _dark_runs(row):
-    start = None
-    for column, value in enumerate(row):
-        dark = value == 0  # zxing-cpp's image: 0 is a dark module, 255 a light one
-        if dark and start is None:
-            start = column
-        elif not dark and start is not None:
-            yield start, column
-            start = None
-    if start is not None:
-        yield start, len(row)

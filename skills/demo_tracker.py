@@ -345,3 +345,15 @@ def trained_count(centre):
         .filter(completions__gt=0)
         .count()
     )
+
+
+def seed_certificates():
+    """Certificates for the completed Lucknow cohorts that took attendance, issued a week after
+    each cohort ended. Enrolments already holding a valid certificate are left alone."""
+    from .certificates import issue_for_cohort
+
+    cohorts = Cohort.objects.filter(
+        centre__slug="lucknow", status=Cohort.Status.COMPLETED, sessions__isnull=False
+    ).distinct()
+    for cohort in cohorts.order_by("end_date", "pk"):
+        issue_for_cohort(cohort, on=cohort.end_date + datetime.timedelta(days=7))

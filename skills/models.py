@@ -293,6 +293,12 @@ class Trainee(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Safety when calling her: follow-up screens show these first.
+    do_not_contact = models.BooleanField(
+        _("do not contact"), default=False, help_text=_("Never call or message her, for her safety.")
+    )
+    safe_phone = models.CharField(_("safe phone"), max_length=20, blank=True)
+    safe_time_to_call = models.CharField(_("safe time to call"), max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TraineeQuerySet.as_manager()
@@ -490,8 +496,11 @@ class TrackerLogEntryManager(ModelLogEntryManager):
 
 
 def centre_id_of(instance):
+    """The centre an audited record belongs to; models elsewhere may say via audit_centre_id."""
     if isinstance(instance, Centre):
         return instance.pk
+    if hasattr(instance, "audit_centre_id"):
+        return instance.audit_centre_id
     for path in ("centre_id", "cohort.centre_id", "trainee.centre_id"):
         try:
             return attrgetter(path)(instance)

@@ -114,6 +114,24 @@ class CentrePermissionPolicy(ModelPermissionPolicy):
         return centres_visible_to(user) if set(allowed) <= {"view"} else centres_changeable_by(user)
 
 
+class CentreScopedByQuerysetPolicy(CentreScopedPermissionPolicy):
+    """For records whose centre is found through a queryset method (e.g. for_centres())."""
+
+    def __init__(self, model, scope_method="for_centres"):
+        ModelPermissionPolicy.__init__(self, model)
+        self.scope_method = scope_method
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        allowed = [action for action in actions if self.user_has_permission(user, action)]
+        if not allowed:
+            return self.model._default_manager.none()
+        reading = set(allowed) <= {"view"}
+        if reading and sees_every_centre(user):
+            return self.model._default_manager.all()
+        centres = centres_visible_to(user) if reading else centres_changeable_by(user)
+        return getattr(self.model._default_manager, self.scope_method)(centres)
+
+
 class CertificatePermissionPolicy(CentreScopedPermissionPolicy):
     """Certificates are issued by the issuing service and never deleted."""
 

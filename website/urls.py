@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("certificates/verify/", views.verify_certificate, name="certificate_verify"),
     path("certificates/verify/<str:code>/", views.verify_certificate, name="certificate_verify_code"),
+    path("employers/", include("placements.portal_urls")),
+    path("vacancies/", include("placements.board_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

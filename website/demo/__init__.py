@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
+from placements.demo import seed_placements
 from skills.demo import seed_centres_and_trades
-from skills.demo_tracker import seed_tracker
+from skills.demo_tracker import seed_certificates, seed_tracker
 
 
 def seed_demo_data():
@@ -13,4 +14,6 @@ def seed_demo_data():
     with transaction.atomic():
         seed_centres_and_trades()
         seed_tracker()  # before the site: course announcements link the open cohorts
+        seed_certificates()
+        seed_placements()
         return seed_site()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from placements.demo import seed_employer_account
 from skills import roles
 from skills.models import Centre
 
@@ -46,5 +47,7 @@ def seed_users():
                 user.groups.add(Group.objects.get(name=group_name))
             for centre in Centre.objects.filter(slug__in=centre_slugs):
                 centre.coordinators.add(user)
+        if group_name == roles.EMPLOYERS:
+            seed_employer_account(user)
         created.append((username, group_name or "superuser", centre_slugs))
     return created

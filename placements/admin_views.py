@@ -1,0 +1,288 @@
+"""Placements admin actions: review employers and vacancies, nominate, confirm a hire, follow up."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, View
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from skills.models import Trainee
+from skills.permissions import centres_changeable_by
+from skills.views import ActionView, ScopedCreateView
+
+from . import services
+from .models import Employer, FollowUp, Nomination, Placement, Vacancy
+
+
+class ReviewEmployerView(ActionView, View):
+    model = Employer
+
+    def post(self, request, *args, **kwargs):
+        status = request.POST.get("status")
+        try:
+            services.review_employer(self.object, status, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(employer)s is now %(status)s.")
+                % {"employer": self.object, "status": self.object.get_status_display().lower()},
+            )
+        return redirect(reverse("placements_employer:index"))
+
+    def get(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class RejectForm(forms.Form):
+    rejection_reason = forms.CharField(
+        label=gettext_lazy("Reason (the employer sees it)"), max_length=300, widget=forms.Textarea
+    )
+
+
+class PublishVacancyView(ActionView, View):
+    model = Vacancy
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.publish_vacancy(self.object, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Published: %(vacancy)s") % {"vacancy": self.object.title})
+        return redirect(reverse("placements_vacancy:index"))
+
+    def get(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class RejectVacancyView(ActionView, FormView):
+    model = Vacancy
+    form_class = RejectForm
+    template_name = "skills/action_form.html"
+
+    def get_page_title(self):
+        return _("Reject vacancy: %(vacancy)s") % {"vacancy": self.object.title}
+
+    def form_valid(self, form):
+        try:
+            services.reject_vacancy(
+                self.object, form.cleaned_data["rejection_reason"], user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Rejected; the employer sees your reason."))
+        return redirect(reverse("placements_vacancy:index"))
+
+
+class NominateForm(forms.Form):
+    vacancy = forms.ModelChoiceField(queryset=Vacancy.objects.none(), label=gettext_lazy("Vacancy"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = Vacancy.objects.published().select_related("employer")
+
+
+class NominateView(ActionView, FormView):
+    """Put a consenting adult trainee forward for an open vacancy."""
+
+    model = Trainee
+    form_class = NominateForm
+    template_name = "skills/action_form.html"
+
+    def get_page_title(self):
+        return _("Nominate %(name)s for a vacancy") % {"name": self.object.full_name}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.object.consent_share_with_employers:
+            context["intro"] = _(
+                "She has not agreed to share her profile with employers, so she cannot be nominated."
+            )
+        else:
+            context["intro"] = _(
+                "The employer will see her first name, trade, certificate and district only."
+            )
+        context["submit_label"] = _("Nominate")
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.nominate(self.object, form.cleaned_data["vacancy"], user=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Nominated."))
+        return redirect(reverse("skills_trainee:inspect", args=[self.object.pk]))
+
+
+class WithdrawNominationView(ActionView, View):
+    model = Nomination
+
+    def post(self, request, *args, **kwargs):
+        services.withdraw_nomination(self.object, user=request.user)
+        messages.success(request, _("Nomination withdrawn; the employer no longer sees her."))
+        return redirect(reverse("placements_nomination:index"))
+
+    def get(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class PlacementForm(WagtailAdminModelForm):
+    class Meta:
+        model = Placement
+        fields = [
+            "employer",
+            "employer_name",
+            "job_title",
+            "monthly_pay",
+            "start_date",
+            "end_date",
+            "evidence",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class ConfirmHireView(ActionView, FormView):
+    """ "Hired" proposes a placement pre-filled from the vacancy; the coordinator confirms it."""
+
+    model = Nomination
+    form_class = PlacementForm
+    template_name = "skills/action_form.html"
+
+    def get_page_title(self):
+        return _("Confirm the placement of %(name)s") % {"name": self.object.trainee.full_name}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        existing = getattr(self.object, "placement", None)
+        kwargs["instance"] = existing or services.proposed_placement(self.object)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = _("Check the details from the vacancy and correct them if the job differs.")
+        context["submit_label"] = _("Confirm placement")
+        context["form_is_multipart"] = True
+        return context
+
+    def form_valid(self, form):
+        placement = form.save(commit=False)
+        placement.trainee = self.object.trainee
+        placement.nomination = self.object
+        try:
+            services.record_outcome(placement, user=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Placement recorded; follow-ups are due at 3, 6 and 12 months."))
+        return redirect(reverse("placements_placement:index"))
+
+
+class FollowUpForm(forms.Form):
+    result = forms.ChoiceField(
+        choices=FollowUp.Result.choices, label=gettext_lazy("Result"), widget=forms.RadioSelect
+    )
+    monthly_income = forms.IntegerField(
+        label=gettext_lazy("Monthly income now (₹)"), min_value=0, required=False
+    )
+    done_on = forms.DateField(
+        label=gettext_lazy("Date of the follow-up"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RecordFollowUpView(ActionView, FormView):
+    """The follow-up screen: her safety instructions first, then the result."""
+
+    model = FollowUp
+    form_class = FollowUpForm
+    template_name = "placements/follow_up.html"
+
+    def get_page_title(self):
+        return _("Follow-up at %(months)d months") % {"months": self.object.months}
+
+    def get_initial(self):
+        return {"done_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["trainee"] = self.object.trainee
+        context["outcome"] = self.object.outcome
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        services.record_follow_up(
+            self.object,
+            result=data["result"],
+            monthly_income=data["monthly_income"],
+            on=data["done_on"],
+            user=self.request.user,
+        )
+        messages.success(self.request, _("Follow-up recorded."))
+        return redirect(reverse("placements_followup:index"))
+
+
+def follow_ups_due_this_week(user):
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    return (
+        FollowUp.objects.pending()
+        .for_centres(centres_changeable_by(user))
+        .filter(due_on__lte=week_end)
+        .select_related("placement__trainee", "self_employment__trainee")
+        .order_by("due_on")
+    )
+
+
+class NominationCreateForm(WagtailAdminModelForm):
+    """Only consenting adult trainees of the user's centres, only open vacancies."""
+
+    class Meta:
+        model = Nomination
+        fields = ["trainee", "vacancy"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        centres = centres_changeable_by(self.for_user) if self.for_user else Trainee.objects.none()
+        adult_born_before = timezone.localdate().replace(year=timezone.localdate().year - 18)
+        self.fields["trainee"].queryset = Trainee.objects.filter(
+            centre__in=centres, consent_share_with_employers=True, date_of_birth__lte=adult_born_before
+        ).order_by("full_name")
+        self.fields["vacancy"].queryset = Vacancy.objects.published().select_related("employer")
+
+
+class NominationCreateView(ScopedCreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.nominate(data["trainee"], data["vacancy"], user=self.request.user)
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            self.object = self.save_instance()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Nominated."))
+        return redirect(self.get_success_url())
+
+
+class OutcomeCreateView(ScopedCreateView):
+    """Placements and self-employment made in the admin get their follow-ups scheduled too."""
+
+    def save_instance(self):
+        outcome = self.form.save(commit=False)
+        return services.record_outcome(outcome, user=self.request.user)

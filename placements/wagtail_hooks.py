@@ -1,0 +1,98 @@
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.permissions import register_permission_policy
+
+from skills.models import TrackerLogEntry
+from skills.permissions import CentreScopedByQuerysetPolicy, CentreScopedPermissionPolicy, is_coordinator
+
+from . import admin_views
+from .admin import PlacementsViewSetGroup
+from .models import FollowUp, Nomination, Placement, SelfEmployment
+
+register_permission_policy(Nomination, CentreScopedPermissionPolicy(Nomination, "trainee__centre"))
+register_permission_policy(Placement, CentreScopedPermissionPolicy(Placement, "trainee__centre"))
+register_permission_policy(SelfEmployment, CentreScopedPermissionPolicy(SelfEmployment, "trainee__centre"))
+register_permission_policy(FollowUp, CentreScopedByQuerysetPolicy(FollowUp))
+
+
+@hooks.register("register_admin_viewset")
+def register_placements_viewsets():
+    return PlacementsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_placements_action_urls():
+    return [
+        path(
+            "placements/employer/<int:pk>/review/",
+            admin_views.ReviewEmployerView.as_view(),
+            name="placements_review_employer",
+        ),
+        path(
+            "placements/vacancy/<int:pk>/publish/",
+            admin_views.PublishVacancyView.as_view(),
+            name="placements_publish_vacancy",
+        ),
+        path(
+            "placements/vacancy/<int:pk>/reject/",
+            admin_views.RejectVacancyView.as_view(),
+            name="placements_reject_vacancy",
+        ),
+        path(
+            "placements/trainee/<int:pk>/nominate/",
+            admin_views.NominateView.as_view(),
+            name="placements_nominate",
+        ),
+        path(
+            "placements/nomination/<int:pk>/withdraw/",
+            admin_views.WithdrawNominationView.as_view(),
+            name="placements_withdraw_nomination",
+        ),
+        path(
+            "placements/nomination/<int:pk>/hire/",
+            admin_views.ConfirmHireView.as_view(),
+            name="placements_confirm_hire",
+        ),
+        path(
+            "placements/follow-up/<int:pk>/record/",
+            admin_views.RecordFollowUpView.as_view(),
+            name="placements_record_follow_up",
+        ),
+    ]
+
+
+class FollowUpsDuePanel(Component):
+    name = "follow_ups_due"
+    order = 50
+    template_name = "placements/follow_ups_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        return {"follow_ups": admin_views.follow_ups_due_this_week(self.user), "today": timezone.localdate()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_follow_ups_panel(request, panels):
+    if is_coordinator(request.user) or request.user.is_superuser:
+        panels.append(FollowUpsDuePanel(request.user))
+
+
+@hooks.register("register_log_actions")
+def register_placements_log_actions(actions):
+    for model in (Nomination, Placement, SelfEmployment, FollowUp):
+        actions.register_model(model, TrackerLogEntry)
+    for action, label in [
+        ("sakhi.employer_approved", _("Employer approved")),
+        ("sakhi.employer_suspended", _("Employer suspended")),
+        ("sakhi.vacancy_publish", _("Vacancy published")),
+        ("sakhi.vacancy_reject", _("Vacancy rejected")),
+        ("sakhi.nominate", _("Nominated")),
+        ("sakhi.nomination_status", _("Nomination status")),
+        ("sakhi.follow_up", _("Follow-up recorded")),
+    ]:
+        actions.register_action(action, label, label)

@@ -1,0 +1,194 @@
+"""The outcome figures against hand-counted fixtures, including the tricky cases, and the demo's
+Lucknow figures through the report_outcomes command."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from placements import services
+from placements.models import FollowUp, Placement, SelfEmployment
+from placements.outcomes import Period, Scope, by_trade, figures
+from skills.models import Cohort, Course, Enrolment, Trainee
+from tests.factories import CentreFactory
+
+
+@pytest.fixture
+def centre(db):
+    return CentreFactory(slug="figurepur", code="FIG", district="Figurepur", state="Testland")
+
+
+def woman(centre, name):
+    return Trainee.objects.create(centre=centre, full_name=name, date_of_birth=datetime.date(1990, 1, 1))
+
+
+def completion(trainee, trade_slug, completed_on, status=Enrolment.Status.COMPLETED):
+    course = Course.objects.get(trade__slug=trade_slug)
+    start = completed_on - datetime.timedelta(days=60)
+    cohort = Cohort.objects.create(
+        course=course,
+        centre=trainee.centre,
+        start_date=start,
+        end_date=completed_on,
+        capacity=30,
+        seats_taken=1,
+    )
+    return Enrolment.objects.create(
+        trainee=trainee,
+        cohort=cohort,
+        status=status,
+        enrolled_on=start,
+        completed_on=completed_on if status == Enrolment.Status.COMPLETED else None,
+    )
+
+
+def job(trainee, start, end=None, pay=10000):
+    return services.record_outcome(
+        Placement(
+            trainee=trainee,
+            employer_name="Shop",
+            job_title="Helper",
+            monthly_pay=pay,
+            start_date=start,
+            end_date=end,
+        )
+    )
+
+
+def business(trainee, start, end=None, income=6000):
+    return services.record_outcome(
+        SelfEmployment(
+            trainee=trainee, kind="Tailoring", monthly_income=income, start_date=start, end_date=end
+        )
+    )
+
+
+def test_a_woman_with_two_completions_is_trained_once(centre):
+    asha = woman(centre, "Asha Devi")
+    completion(asha, "tailoring", datetime.date(2023, 3, 1))
+    completion(asha, "jute-handiwork", datetime.date(2023, 9, 1))
+    result = figures(Scope(centre="figurepur"), Period.year(2023))
+    assert result.trained == 1
+    assert result.completed_by_trade == {"jute-handiwork": 1, "tailoring": 1}
+
+
+def test_dropouts_and_not_passed_are_not_trained(centre):
+    completion(
+        woman(centre, "Rekha"), "tailoring", datetime.date(2023, 3, 1), status=Enrolment.Status.NOT_PASSED
+    )
+    completion(
+        woman(centre, "Meena"), "tailoring", datetime.date(2023, 3, 1), status=Enrolment.Status.DROPPED
+    )
+    assert figures(Scope(centre="figurepur"), Period.year(2023)).trained == 0
+
+
+def test_paying_work_counts_the_latest_outcome_on_the_report_date(centre):
+    ended = woman(centre, "Ended Job")
+    completion(ended, "tailoring", datetime.date(2023, 3, 1))
+    job(ended, datetime.date(2023, 4, 1), end=datetime.date(2023, 10, 31))
+
+    switched = woman(centre, "Job Then Business")
+    completion(switched, "tailoring", datetime.date(2023, 3, 1))
+    job(switched, datetime.date(2023, 4, 1), end=datetime.date(2023, 6, 30))
+    business(switched, datetime.date(2023, 7, 1))
+
+    salaried = woman(centre, "Still Salaried")
+    completion(salaried, "retail-marketing", datetime.date(2023, 5, 1))
+    job(salaried, datetime.date(2023, 6, 1), pay=12000)
+
+    later = woman(centre, "Starts Next Year")
+    completion(later, "retail-marketing", datetime.date(2023, 11, 1))
+    business(later, datetime.date(2024, 2, 1))
+
+    result = figures(Scope(centre="figurepur"), Period.year(2023))
+    assert (result.trained, result.in_paying_work, result.salaried, result.self_employed) == (4, 2, 1, 1)
+    assert result.placement_rate == 0.5
+    assert result.average_monthly_income == (12000 + 6000) // 2
+
+    # By mid-2023, the first woman was still in her job and the second had not switched yet.
+    mid = figures(
+        Scope(centre="figurepur"), Period(datetime.date(2023, 1, 1), datetime.date(2023, 6, 15), "H1")
+    )
+    assert (mid.trained, mid.salaried, mid.self_employed) == (3, 3, 0)
+
+
+def test_a_follow_up_that_found_her_stopped_ends_the_outcome(centre):
+    sunita = woman(centre, "Sunita")
+    completion(sunita, "tailoring", datetime.date(2023, 1, 10))
+    placement = job(sunita, datetime.date(2023, 2, 1))
+    three, six, twelve = placement.follow_ups.order_by("months")
+    assert (three.due_on, six.due_on, twelve.due_on) == (
+        datetime.date(2023, 5, 1),
+        datetime.date(2023, 8, 1),
+        datetime.date(2024, 2, 1),
+    )
+    services.record_follow_up(
+        three, result=FollowUp.Result.STILL_WORKING, monthly_income=10000, on=datetime.date(2023, 5, 2)
+    )
+    services.record_follow_up(six, result=FollowUp.Result.STOPPED, on=datetime.date(2023, 8, 3))
+    placement.refresh_from_db()
+    assert placement.end_date == datetime.date(2023, 8, 3)
+    result = figures(Scope(centre="figurepur"), Period.year(2023))
+    assert result.in_paying_work == 0
+    assert (
+        result.still_working[3] == (1, 1)
+        and result.still_working[6] == (0, 1)
+        and result.still_working[12] == (0, 0)
+    )
+
+
+def test_financial_year_boundary(centre):
+    march = woman(centre, "Finished 31 March")
+    completion(march, "tailoring", datetime.date(2024, 3, 31))
+    april = woman(centre, "Finished 1 April")
+    completion(april, "tailoring", datetime.date(2024, 4, 1))
+    scope = Scope(centre="figurepur")
+    assert figures(scope, Period.year(2023, financial=True)).trained == 1  # April 2023 to March 2024
+    assert figures(scope, Period.year(2024, financial=True)).trained == 1  # April 2024 to March 2025
+    assert figures(scope, Period.year(2024)).trained == 2
+    assert Period.year(2023, financial=True).label == "2023-24"
+
+
+def test_a_centre_with_no_data(centre):
+    result = figures(Scope(centre="figurepur"), Period.years(2016, 2025))
+    assert (result.trained, result.in_paying_work, result.placement_rate, result.average_monthly_income) == (
+        0,
+        0,
+        None,
+        None,
+    )
+    assert by_trade(Scope(centre="figurepur"), Period.years(2016, 2025)) == []
+
+
+def test_scope_by_district_and_state(centre):
+    completion(woman(centre, "One"), "tailoring", datetime.date(2022, 5, 1))
+    other = CentreFactory(slug="elsewhere", code="ELS", district="Elsewhere", state="Testland")
+    completion(woman(other, "Two"), "tailoring", datetime.date(2022, 5, 1))
+    period = Period.year(2022)
+    assert figures(Scope(district="Figurepur"), period).trained == 1
+    assert figures(Scope(state="Testland"), period).trained == 2
+
+
+def test_report_outcomes_prints_the_lucknow_figures(demo_site, capsys):
+    call_command("report_outcomes", "--centre", "lucknow", "--from", "2016", "--format", "json")
+    since_2016 = json.loads(capsys.readouterr().out)["total"]
+    assert (since_2016["trained"], since_2016["in_paying_work"]) == (1142, 695)
+
+    call_command(
+        "report_outcomes", "--centre", "lucknow", "--from", "2024", "--to", "2024", "--format", "json"
+    )
+    year_2024 = json.loads(capsys.readouterr().out)["total"]
+    assert year_2024["completed_by_trade"] == {"tailoring": 60, "jute-handiwork": 30, "retail-marketing": 20}
+    assert (year_2024["self_employed"], year_2024["salaried"]) == (90, 12)
+
+
+def test_report_outcomes_formats_and_errors(demo_site, capsys):
+    call_command("report_outcomes", "--centre", "lucknow", "--from", "2024", "--to", "2024")
+    table = capsys.readouterr().out
+    assert "trained" in table and "110" in table
+    call_command("report_outcomes", "--from", "2023", "--to", "2024", "--financial-year", "--format", "csv")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("period,trained") and lines[1].startswith("2023-24 to 2024-25,")
+    with pytest.raises(CommandError, match='No centre "nowhere"'):
+        call_command("report_outcomes", "--centre", "nowhere")

@@ -70,7 +70,9 @@ class VacancyQuerySet(models.QuerySet):
     def published(self, today=None):
         """On the public board: published and not past the closing date (closing needs no one to act)."""
         today = today or timezone.localdate()
-        return self.filter(status=Vacancy.Status.PUBLISHED, closing_date__gte=today)
+        return self.filter(
+            status=Vacancy.Status.PUBLISHED, closing_date__gte=today, employer__status=Employer.Status.APPROVED
+        )
 
     def awaiting_review(self):
         return self.filter(status=Vacancy.Status.SUBMITTED)
@@ -131,7 +133,11 @@ class Vacancy(models.Model):
 
     @property
     def is_open(self):
-        return self.status == self.Status.PUBLISHED and self.closing_date >= timezone.localdate()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.closing_date >= timezone.localdate()
+            and self.employer.is_approved
+        )
 
     @property
     def effective_status(self):

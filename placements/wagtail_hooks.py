@@ -96,3 +96,37 @@ def register_placements_log_actions(actions):
         ("sakhi.follow_up", _("Follow-up recorded")),
     ]:
         actions.register_action(action, label, label)
+
+
+@hooks.register("register_admin_urls")
+def register_outcome_report_urls():
+    from . import report_views
+
+    return [
+        path("reports/outcomes/", report_views.OutcomeReportView.as_view(), name="placements_outcome_report"),
+        path(
+            "reports/outcomes/annual-report.pdf",
+            report_views.OutcomeReportPDFView.as_view(),
+            name="placements_outcome_report_pdf",
+        ),
+        path(
+            "reports/outcomes/<slug:table>.<str:fmt>",
+            report_views.OutcomeReportExportView.as_view(),
+            name="placements_outcome_report_export",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_outcome_report_menu_item():
+    from django.urls import reverse_lazy
+
+    from . import report_views
+
+    return report_views.OutcomeReportMenuItem(
+        _("Outcome reports"),
+        reverse_lazy("placements_outcome_report"),
+        name="outcome-reports",
+        icon_name="table",
+        order=1000,
+    )

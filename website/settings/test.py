@@ -15,3 +15,7 @@ SAKHI_DEMO_USERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendForTests",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -1,0 +1,68 @@
+"""Time the state-wide outcome report by year and by trade on the state-scale data set.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sakhi_bench .venv/bin/python benchmarks/bench_reports.py
+
+Run benchmarks/generate_state_dataset.py first (it loads outcomes too). Prints the median of
+--runs runs for: the headline figures for 2016-2025, the table by year, the table by trade, and
+all three together (what the report page and report_outcomes compute). Target: under 1 second."""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from placements.models import Placement, SelfEmployment  # noqa: E402
+from placements.outcomes import Period, Scope, by_trade, by_year, figures  # noqa: E402
+from skills.models import Enrolment, Trainee  # noqa: E402
+
+TARGET_SECONDS = 1.0
+
+
+def timed(function, runs):
+    function()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings), max(timings)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--first", type=int, default=2016)
+    parser.add_argument("--last", type=int, default=2025)
+    args = parser.parse_args()
+    print(
+        f"Data set on {connection.vendor} ({connection.settings_dict['NAME']}): {Trainee.objects.count():,} trainees, "
+        f"{Enrolment.objects.count():,} enrolments, {Placement.objects.count():,} placements, "
+        f"{SelfEmployment.objects.count():,} self-employment"
+    )
+    state, span = Scope(), Period.years(args.first, args.last)
+    measures = {
+        "headline figures": lambda: figures(state, span),
+        "by year": lambda: by_year(state, args.first, args.last),
+        "by trade": lambda: by_trade(state, span),
+        "whole report": lambda: (figures(state, span), by_year(state, args.first, args.last), by_trade(state, span)),
+    }
+    for label, function in measures.items():
+        median, slowest = timed(function, args.runs)
+        flag = "" if median < TARGET_SECONDS else "  <-- over target"
+        print(f"  {label:<18} median {median * 1000:>7.0f} ms  slowest {slowest * 1000:>7.0f} ms{flag}")
+    print(f"Target: the state-wide report by year and trade under {TARGET_SECONDS:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()

@@ -59,6 +59,8 @@ def reject_vacancy(vacancy, reason, *, user):
 
 
 def close_vacancy(vacancy):
+    if vacancy.status == Vacancy.Status.CLOSED:
+        raise ValidationError(_("This vacancy is already closed."))
     vacancy.status = Vacancy.Status.CLOSED
     vacancy.save(update_fields=["status"])
     return vacancy

@@ -79,6 +79,15 @@ class PlacementViewSet(TrackerViewSet):
     list_export = ["trainee", "job_title", "employer_display", "monthly_pay", "start_date", "end_date"]
     search_fields = ["trainee__full_name", "job_title", "employer_name", "employer__organisation"]
     add_view_class = admin_views.OutcomeCreateView
+    inspect_template_name = "placements/placement_inspect.html"
+    inspect_view_fields = [
+        "trainee",
+        "employer_display",
+        "job_title",
+        "monthly_pay",
+        "start_date",
+        "end_date",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("trainee"),

@@ -286,3 +286,22 @@ class OutcomeCreateView(ScopedCreateView):
     def save_instance(self):
         outcome = self.form.save(commit=False)
         return services.record_outcome(outcome, user=self.request.user)
+
+
+class EvidenceDownloadView(View):
+    """A placement's evidence document, from private storage, for staff who may see her record."""
+
+    def get(self, request, pk):
+        from django.http import FileResponse, Http404
+        from django.shortcuts import get_object_or_404
+        from wagtail.log_actions import log
+
+        from skills.views import scoped_queryset
+
+        placement = get_object_or_404(scoped_queryset(request, Placement, "view"), pk=pk)
+        if not placement.evidence:
+            raise Http404
+        log(instance=placement, action="sakhi.view", user=request.user)
+        response = FileResponse(placement.evidence.open("rb"), as_attachment=True)
+        response["Cache-Control"] = "private, no-store"
+        return response

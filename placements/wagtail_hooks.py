@@ -57,6 +57,11 @@ def register_placements_action_urls():
             name="placements_confirm_hire",
         ),
         path(
+            "placements/placement/<int:pk>/evidence/",
+            admin_views.EvidenceDownloadView.as_view(),
+            name="placements_evidence_download",
+        ),
+        path(
             "placements/follow-up/<int:pk>/record/",
             admin_views.RecordFollowUpView.as_view(),
             name="placements_record_follow_up",

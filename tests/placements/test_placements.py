@@ -17,7 +17,10 @@ from website.demo.users import seed_users
 @pytest.fixture
 def people(demo_site, django_user_model):
     seed_users()
-    return {name: django_user_model.objects.get(username=name) for name in ("coordinator", "coordinator.patna", "officer")}
+    return {
+        name: django_user_model.objects.get(username=name)
+        for name in ("coordinator", "coordinator.patna", "officer")
+    }
 
 
 @pytest.fixture
@@ -55,7 +58,9 @@ def test_nomination_needs_consent_adulthood_own_centre_and_an_open_vacancy(peopl
         services.nominate(lucknow_trainee(age=17), vacancy, user=coordinator)
     with pytest.raises(ValidationError, match="not a trainee of your centres"):
         services.nominate(lucknow_trainee(), vacancy, user=people["coordinator.patna"])
-    Vacancy.objects.filter(pk=vacancy.pk).update(closing_date=timezone.localdate() - datetime.timedelta(days=1))
+    Vacancy.objects.filter(pk=vacancy.pk).update(
+        closing_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
     vacancy.refresh_from_db()
     with pytest.raises(ValidationError, match="not open"):
         services.nominate(lucknow_trainee(), vacancy, user=coordinator)
@@ -90,11 +95,22 @@ def test_hired_proposes_a_placement_that_the_coordinator_confirms(client, people
     client.force_login(people["coordinator"])
     url = reverse("placements_confirm_hire", args=[nomination.pk])
     form = client.get(url).context["form"]
-    assert (form.initial["job_title"], form.initial["monthly_pay"], form.initial["employer"]) == ("Tailor", 9000, employer.pk)
+    assert (form.initial["job_title"], form.initial["monthly_pay"], form.initial["employer"]) == (
+        "Tailor",
+        9000,
+        employer.pk,
+    )
     start = timezone.localdate()
     response = client.post(
         url,
-        {"employer": employer.pk, "employer_name": "", "job_title": "Tailor", "monthly_pay": "9500", "start_date": start.isoformat(), "end_date": ""},
+        {
+            "employer": employer.pk,
+            "employer_name": "",
+            "job_title": "Tailor",
+            "monthly_pay": "9500",
+            "start_date": start.isoformat(),
+            "end_date": "",
+        },
     )
     assert response.status_code == 302
     placement = Placement.objects.get(nomination=nomination)
@@ -114,12 +130,16 @@ def test_months_after_keeps_the_end_of_short_months():
     assert months_after(datetime.date(2024, 6, 15), 12) == datetime.date(2025, 6, 15)
 
 
-def test_follow_up_screen_shows_safety_first_and_hides_the_call_when_she_must_not_be_contacted(client, people):
+def test_follow_up_screen_shows_safety_first_and_hides_the_call_when_she_must_not_be_contacted(
+    client, people
+):
     trainee = lucknow_trainee()
     trainee.safe_phone, trainee.safe_time_to_call = "9000000001", "after 2 pm"
     trainee.save()
     business = services.record_outcome(
-        SelfEmployment(trainee=trainee, kind="Tailoring", monthly_income=6000, start_date=timezone.localdate())
+        SelfEmployment(
+            trainee=trainee, kind="Tailoring", monthly_income=6000, start_date=timezone.localdate()
+        )
     )
     follow_up = business.follow_ups.get(months=3)
     client.force_login(people["coordinator"])
@@ -130,9 +150,15 @@ def test_follow_up_screen_shows_safety_first_and_hides_the_call_when_she_must_no
 
     Trainee.objects.filter(pk=trainee.pk).update(do_not_contact=True)
     body = client.get(url).content.decode()
-    assert "Do not contact her." in body and "tel:" not in body.split("Before you contact her")[1].split("</section>")[0]
+    assert (
+        "Do not contact her." in body
+        and "tel:" not in body.split("Before you contact her")[1].split("</section>")[0]
+    )
 
-    response = client.post(url, {"result": "still_working", "monthly_income": "6500", "done_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url,
+        {"result": "still_working", "monthly_income": "6500", "done_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.result == FollowUp.Result.STILL_WORKING and follow_up.monthly_income == 6500
@@ -141,7 +167,12 @@ def test_follow_up_screen_shows_safety_first_and_hides_the_call_when_she_must_no
 def test_admin_home_lists_this_weeks_follow_ups_for_the_coordinators_centres(client, people):
     trainee = lucknow_trainee()
     business = services.record_outcome(
-        SelfEmployment(trainee=trainee, kind="Pickles", monthly_income=5000, start_date=months_after(timezone.localdate(), -3))
+        SelfEmployment(
+            trainee=trainee,
+            kind="Pickles",
+            monthly_income=5000,
+            start_date=months_after(timezone.localdate(), -3),
+        )
     )
     assert business.follow_ups.get(months=3).due_on <= timezone.localdate()
     client.force_login(people["coordinator"])
@@ -154,7 +185,9 @@ def test_vacancies_close_on_their_closing_date_without_anyone_acting(vacancy):
     assert vacancy in Vacancy.objects.published()
     after = vacancy.closing_date + datetime.timedelta(days=1)
     assert vacancy not in Vacancy.objects.published(today=after)
-    Vacancy.objects.filter(pk=vacancy.pk).update(closing_date=timezone.localdate() - datetime.timedelta(days=1))
+    Vacancy.objects.filter(pk=vacancy.pk).update(
+        closing_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
     vacancy.refresh_from_db()
     assert not vacancy.is_open and vacancy.effective_status == Vacancy.Status.CLOSED
 
@@ -165,11 +198,19 @@ def test_coordinator_publishes_or_rejects_with_a_reason(client, people, employer
         closing_date=timezone.localdate() + datetime.timedelta(days=5), status=Vacancy.Status.SUBMITTED,
     )  # fmt: skip
     client.force_login(people["coordinator"])
-    response = client.post(reverse("placements_reject_vacancy", args=[submitted.pk]), {"rejection_reason": ""})
+    response = client.post(
+        reverse("placements_reject_vacancy", args=[submitted.pk]), {"rejection_reason": ""}
+    )
     assert response.status_code == 200 and response.context["form"].errors
-    client.post(reverse("placements_reject_vacancy", args=[submitted.pk]), {"rejection_reason": "Pay is below minimum wage."})
+    client.post(
+        reverse("placements_reject_vacancy", args=[submitted.pk]),
+        {"rejection_reason": "Pay is below minimum wage."},
+    )
     submitted.refresh_from_db()
-    assert submitted.status == Vacancy.Status.REJECTED and submitted.rejection_reason == "Pay is below minimum wage."
+    assert (
+        submitted.status == Vacancy.Status.REJECTED
+        and submitted.rejection_reason == "Pay is below minimum wage."
+    )
     services.submit_vacancy(submitted)
     client.post(reverse("placements_publish_vacancy", args=[submitted.pk]))
     submitted.refresh_from_db()
@@ -199,3 +240,28 @@ def test_demo_has_vacancies_in_every_status_and_nominations_in_several(demo_site
     assert set(Vacancy.objects.values_list("status", flat=True)) == set(Vacancy.Status.values)
     assert len(set(Nomination.objects.values_list("status", flat=True))) >= 5
     assert set(Employer.objects.values_list("status", flat=True)) == set(Employer.Status.values)
+
+
+def test_evidence_is_private_and_downloaded_only_by_staff_of_her_centre(client, people):
+    from django.core.files.base import ContentFile
+
+    trainee = lucknow_trainee()
+    placement = services.record_outcome(
+        Placement(
+            trainee=trainee,
+            employer_name="Shop",
+            job_title="Helper",
+            monthly_pay=9000,
+            start_date=timezone.localdate(),
+        )
+    )
+    placement.evidence.save("offer-letter.pdf", ContentFile(b"%PDF-1.4 offer"), save=True)
+    assert placement.evidence.storage is not None
+    with pytest.raises(ValueError):
+        placement.evidence.url  # noqa: B018 - private storage has no public URL
+    url = reverse("placements_evidence_download", args=[placement.pk])
+    client.force_login(people["coordinator"])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 offer"
+    client.force_login(people["coordinator.patna"])
+    assert client.get(url).status_code == 404

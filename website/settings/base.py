@@ -133,7 +133,7 @@ STORAGES = {
     # Never web-served: issued certificates and evidence documents, downloaded through views
     # that check permissions.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "skills.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }

@@ -9,7 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "private": {"BACKEND": "skills.storage.PrivateInMemoryStorage"},
 }
 SAKHI_DEMO_USERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"

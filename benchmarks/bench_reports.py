@@ -40,7 +40,9 @@ def timed(function, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--first", type=int, default=2016)
     parser.add_argument("--last", type=int, default=2025)
@@ -55,7 +57,11 @@ def main():
         "headline figures": lambda: figures(state, span),
         "by year": lambda: by_year(state, args.first, args.last),
         "by trade": lambda: by_trade(state, span),
-        "whole report": lambda: (figures(state, span), by_year(state, args.first, args.last), by_trade(state, span)),
+        "whole report": lambda: (
+            figures(state, span),
+            by_year(state, args.first, args.last),
+            by_trade(state, span),
+        ),
     }
     for label, function in measures.items():
         median, slowest = timed(function, args.runs)

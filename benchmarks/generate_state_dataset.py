@@ -26,9 +26,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from placements.models import Placement, SelfEmployment  # noqa: E402
 from skills.demo import seed_centres_and_trades  # noqa: E402
 from skills.demo_tracker import COURSES, FIRST_NAMES, SURNAMES  # noqa: E402
-from placements.models import Placement, SelfEmployment  # noqa: E402
 from skills.models import Centre, Cohort, Course, Trade, Trainee  # noqa: E402
 
 CENTRES = 65
@@ -77,12 +77,25 @@ def load_outcomes(rng):
         start = finished + datetime.timedelta(days=rng.randint(15, 90))
         end = start + datetime.timedelta(days=rng.randint(90, 600)) if rng.random() < 0.125 else None
         if rng.random() < 0.4:
-            jobs.append((trainee_id, "Local employer", "Helper", rng.randint(8000, 15000), start, end, "", now))
+            jobs.append(
+                (trainee_id, "Local employer", "Helper", rng.randint(8000, 15000), start, end, "", now)
+            )
         else:
-            businesses.append((trainee_id, "Tailoring", rng.randint(4000, 10000), start, end, False, False, False, now))
+            businesses.append(
+                (trainee_id, "Tailoring", rng.randint(4000, 10000), start, end, False, False, False, now)
+            )
     copy_rows(
         "placements_placement",
-        ["trainee_id", "employer_name", "job_title", "monthly_pay", "start_date", "end_date", "evidence", "created_at"],
+        [
+            "trainee_id",
+            "employer_name",
+            "job_title",
+            "monthly_pay",
+            "start_date",
+            "end_date",
+            "evidence",
+            "created_at",
+        ],
         jobs,
     )
     copy_rows(

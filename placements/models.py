@@ -71,7 +71,9 @@ class VacancyQuerySet(models.QuerySet):
         """On the public board: published and not past the closing date (closing needs no one to act)."""
         today = today or timezone.localdate()
         return self.filter(
-            status=Vacancy.Status.PUBLISHED, closing_date__gte=today, employer__status=Employer.Status.APPROVED
+            status=Vacancy.Status.PUBLISHED,
+            closing_date__gte=today,
+            employer__status=Employer.Status.APPROVED,
         )
 
     def awaiting_review(self):

@@ -254,6 +254,8 @@ def by_trade(scope, period):
             "trained": trained,
             "in_paying_work": salaried + self_employed,
         }
-        for trade_id, trained, salaried, self_employed, _income in paying_work_rows(scope, period, by_trade=True)
+        for trade_id, trained, salaried, self_employed, _income in paying_work_rows(
+            scope, period, by_trade=True
+        )
     ]
     return sorted(rows, key=lambda row: row["name"])

@@ -35,6 +35,12 @@ def paragraphs(texts, lang):
     return [{"type": "paragraph", "value": f"<p>{text[lang]}</p>"} for text in texts]
 
 
+def impact_figures(centre):
+    """A body with one impact figures block: a centre's figures since 2016, the headings translated."""
+    value = {"heading": "", "scope": "centre", "centre": centre, "period": "since", "since_year": 2016}
+    return json.dumps([{"type": "impact_figures", "value": value}])
+
+
 def publish_child(parent, page):
     parent.add_child(instance=page)
     page.save_revision().publish()
@@ -79,6 +85,9 @@ def ensure_home(hindi):
                 title=content.HOME["title"][EN],
                 hero_title=content.HOME["hero_title"][EN],
                 hero_text=content.HOME["hero_text"][EN],
+                # Lucknow, not all centres: beside the centre pages, a total over all centres would
+                # let a hidden small count of one centre be worked out by subtraction.
+                body=impact_figures("lucknow"),
             ),
         )
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
@@ -194,6 +203,7 @@ def seed_centre_pages(index, hindi):
             centre=centres[data["slug"]],
             intro=content.CENTRE_INTRO[EN],
             services=services(EN),
+            body=impact_figures(data["slug"]),
         )
         ensure_translation(
             page, hindi, title=data["name"][HI], intro=content.CENTRE_INTRO[HI], services=services(HI)

@@ -21,7 +21,7 @@ from skills.models import (
     Enrolment,
     Trainee,
 )
-from tests.factories import CentreFactory
+from tests.factories import CentreFactory, TradeFactory
 from website.demo.users import seed_users
 
 
@@ -138,8 +138,10 @@ def test_stored_pdf_is_frozen(client, centre, admin_user):
 )
 @pytest.mark.django_db(transaction=True)
 def test_numbers_stay_unique_and_gap_free_when_issued_at_the_same_moment():
+    # Transactional tests start from an empty database: bring their own course.
     centre = CentreFactory(slug="racepur", code="RCE")
-    cohorts = [completed_cohort(centre, size=3) for _ in range(4)]
+    course = Course.objects.create(trade=TradeFactory(), title="Weaving")
+    cohorts = [completed_cohort(centre, size=3, course=course) for _ in range(4)]
     barrier = threading.Barrier(len(cohorts))
     failures = []
 

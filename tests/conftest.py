@@ -33,3 +33,17 @@ def demo_site(db):
 @pytest.fixture
 def hindi(db):
     return Locale.objects.get(language_code="hi")
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_type_cache(request):
+    """Tests on a transactional database start after a flush that re-created the content types
+    with new ids (PostgreSQL sequences keep counting): forget the ids cached by earlier tests."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()

@@ -37,13 +37,11 @@ def hindi(db):
 
 @pytest.fixture(autouse=True)
 def fresh_content_type_cache(request):
-    """Tests on a transactional database start after a flush that re-created the content types
-    with new ids (PostgreSQL sequences keep counting): forget the ids cached by earlier tests."""
+    """Tests marked django_db(transaction=True) start after a flush that re-created the content
+    types with new ids (PostgreSQL sequences keep counting): forget the ids cached by earlier tests.
+    (Browser tests restore the old rows by serialized rollback, so their cached ids stay right.)"""
     marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    )
-    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+    if marker is not None and marker.kwargs.get("transaction"):
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()

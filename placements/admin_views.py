@@ -84,47 +84,6 @@ class RejectVacancyView(ActionView, FormView):
         return redirect(reverse("placements_vacancy:index"))
 
 
-class NominateForm(forms.Form):
-    vacancy = forms.ModelChoiceField(queryset=Vacancy.objects.none(), label=gettext_lazy("Vacancy"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vacancy"].queryset = Vacancy.objects.published().select_related("employer")
-
-
-class NominateView(ActionView, FormView):
-    """Put a consenting adult trainee forward for an open vacancy."""
-
-    model = Trainee
-    form_class = NominateForm
-    template_name = "skills/action_form.html"
-
-    def get_page_title(self):
-        return _("Nominate %(name)s for a vacancy") % {"name": self.object.full_name}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not self.object.consent_share_with_employers:
-            context["intro"] = _(
-                "She has not agreed to share her profile with employers, so she cannot be nominated."
-            )
-        else:
-            context["intro"] = _(
-                "The employer will see her first name, trade, certificate and district only."
-            )
-        context["submit_label"] = _("Nominate")
-        return context
-
-    def form_valid(self, form):
-        try:
-            services.nominate(self.object, form.cleaned_data["vacancy"], user=self.request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Nominated."))
-        return redirect(reverse("skills_trainee:inspect", args=[self.object.pk]))
-
-
 class WithdrawNominationView(ActionView, View):
     model = Nomination
 
@@ -236,15 +195,8 @@ class RecordFollowUpView(ActionView, FormView):
 
 
 def follow_ups_due_this_week(user):
-    today = timezone.localdate()
-    week_end = today + datetime.timedelta(days=6 - today.weekday())
-    return (
-        FollowUp.objects.pending()
-        .for_centres(centres_changeable_by(user))
-        .filter(due_on__lte=week_end)
-        .select_related("placement__trainee", "self_employment__trainee")
-        .order_by("due_on")
-    )
+    week_end = timezone.localdate() + datetime.timedelta(days=6 - timezone.localdate().weekday())
+    return FollowUp.objects.due_by(week_end).for_centres(centres_changeable_by(user))
 
 
 class NominationCreateForm(WagtailAdminModelForm):

@@ -76,9 +76,6 @@ class VacancyQuerySet(models.QuerySet):
             employer__status=Employer.Status.APPROVED,
         )
 
-    def awaiting_review(self):
-        return self.filter(status=Vacancy.Status.SUBMITTED)
-
 
 class Vacancy(models.Model):
     """A job an employer offers; coordinators publish or reject it."""
@@ -316,8 +313,14 @@ class FollowUpQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(done_on__isnull=True)
 
-    def due_between(self, first, last):
-        return self.pending().filter(due_on__range=(first, last))
+    def due_by(self, day):
+        """Pending follow-ups due on or before a day (overdue ones included), soonest first."""
+        return (
+            self.pending()
+            .filter(due_on__lte=day)
+            .select_related("placement__trainee", "self_employment__trainee")
+            .order_by("due_on")
+        )
 
     def for_centres(self, centres):
         return self.filter(

@@ -42,11 +42,6 @@ def register_placements_action_urls():
             name="placements_reject_vacancy",
         ),
         path(
-            "placements/trainee/<int:pk>/nominate/",
-            admin_views.NominateView.as_view(),
-            name="placements_nominate",
-        ),
-        path(
             "placements/nomination/<int:pk>/withdraw/",
             admin_views.WithdrawNominationView.as_view(),
             name="placements_withdraw_nomination",

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Cohort, Enrolment, Trainee
+from .models import Enrolment, Trainee
 from .permissions import centres_changeable_by
 
 
@@ -84,12 +84,6 @@ class CompletionForm(forms.Form):
     )
     assessment_result = forms.CharField(label=_("Result (grade or marks)"), max_length=60, required=False)
     completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class CohortStatusForm(forms.ModelForm):
-    class Meta:
-        model = Cohort
-        fields = ["status"]
 
 
 class RevokeForm(forms.Form):

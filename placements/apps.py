@@ -8,9 +8,9 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self):
-        from skills.models import Centre, Cohort, Course, Enrolment, TrackerLogEntry, Trade
+        from skills.models import Centre, Cohort, Course, Enrolment, TrackerLogEntry, Trade, Trainee
 
-        from . import public_figures
+        from . import public_figures, summaries
         from .models import FollowUp, Placement, SelfEmployment
 
         # Every record a public figure counts or groups by: a change to any refreshes them.
@@ -24,3 +24,16 @@ class PlacementsConfig(AppConfig):
         post_save.connect(
             public_figures.import_logged, sender=TrackerLogEntry, dispatch_uid="public_figures_import"
         )
+
+        # The reporting summaries of the women whose records change (placements.summaries).
+        for model in (Enrolment, Placement, SelfEmployment):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    summaries.outcome_or_enrolment_changed,
+                    sender=model,
+                    dispatch_uid=f"summaries_{name}_{model._meta.label_lower}",
+                )
+        post_save.connect(summaries.trainee_saved, sender=Trainee, dispatch_uid="summaries_trainee")
+        post_save.connect(summaries.cohort_saved, sender=Cohort, dispatch_uid="summaries_cohort")
+        post_save.connect(summaries.course_saved, sender=Course, dispatch_uid="summaries_course")
+        post_save.connect(summaries.import_logged, sender=TrackerLogEntry, dispatch_uid="summaries_import")

@@ -415,3 +415,62 @@ class VacancyReport(models.Model):
 
     def __str__(self):
         return f"Report on {self.vacancy.title}"
+
+
+# Reporting summaries. placements.summaries keeps them in step with the tracker (each save of an
+# enrolment, outcome, trainee, cohort or course rewrites the rows of the women it touches, and the
+# bulk paths rewrite theirs), so that placements.outcomes reads a state's figures from a row per
+# woman instead of grouping a million enrolments per report. Years are bit masks: bit (year - 2000)
+# is set when she completed a course in that calendar year (or Indian financial year starting in
+# it), so "trained in 2016 to 2025" is one bitwise AND, and a woman trained in two years is one row.
+SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR = 2000, 2062  # 63 bits of a signed 64-bit integer
+
+
+class TrainedWoman(models.Model):
+    """A woman with at least one completed course, and the years in which she completed one."""
+
+    trainee = models.OneToOneField(Trainee, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("skills.Centre", on_delete=models.CASCADE, related_name="+")  # home centre
+    calendar_years = models.BigIntegerField()
+    financial_years = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Trainee #{self.trainee_id} trained"
+
+
+class TrainedWomanTrade(models.Model):
+    """The years in which a woman completed a course of one trade."""
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="+")
+    trade = models.ForeignKey(Trade, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("skills.Centre", on_delete=models.CASCADE, related_name="+")
+    calendar_years = models.BigIntegerField()
+    financial_years = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trainee", "trade"], name="trained_woman_trade_once")]
+
+    def __str__(self):
+        return f"Trainee #{self.trainee_id} trained in trade #{self.trade_id}"
+
+
+class WorkSpell(models.Model):
+    """A stretch of time in which one outcome (placement or self-employment) is a trained woman's
+    latest: from its start until the next one starts (superseded_on, exclusive), and while it has
+    not ended (ended_on, inclusive). Her years are copied from TrainedWoman so one table answers
+    "trained in these years and in paying work on that day"."""
+
+    SALARIED, SELF_EMPLOYED = 1, 2
+
+    trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("skills.Centre", on_delete=models.CASCADE, related_name="+")
+    calendar_years = models.BigIntegerField()
+    financial_years = models.BigIntegerField()
+    kind = models.PositiveSmallIntegerField()
+    income = models.PositiveIntegerField()
+    started_on = models.DateField()
+    superseded_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+
+    def __str__(self):
+        return f"Trainee #{self.trainee_id} in paying work from {self.started_on}"

@@ -1,57 +1,89 @@
 """Every outcome figure, defined once and computed in the database.
 
 Definitions (docs/outcomes.md has them in full):
+- scope: the women whose home centre is in it (one centre, a district, a state, or all);
 - trained: distinct women with an enrolment completed in the period;
 - completed by trade: distinct women per trade with a completion of that trade in the period;
 - in paying work: of the women trained in the period, those whose latest outcome (placement or
   self-employment, the one that started last on or before the report date) is active on the
   report date; salaried and self-employed split it by the kind of that latest outcome;
+- periods: calendar or Indian financial years, one or a span of them;
 - report date: the period's last day, or today if the period has not ended;
 - placement rate: in paying work / trained;
-- still working at 3, 6 and 12 months: of their outcomes whose follow-up at that month is done,
-  how many were still working then;
+- still working at 3, 6 and 12 months: of their outcomes whose follow-up at that month is done by
+  the report date, how many were still working then;
 - average monthly income: of the women in paying work, the mean pay or income of that outcome.
-The admin reports, the command, the public figures and the PDF all call this module."""
+The admin reports, the command, the public figures and the PDF all call this module.
+
+The figures are read from the reporting summaries that placements.summaries keeps (a row per woman
+with the years she completed a course in as a bit mask, a row per woman and trade, and her spells
+of paying work), so a state's report is a few passes over a row per woman rather than a grouping of
+a million enrolments: any number of periods costs about what one costs."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F
 from django.utils import timezone
 
-from skills.models import Centre, Enrolment, Trade
+from skills.models import Centre, Trade
 
-from .models import FollowUp
+from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, FollowUp, WorkSpell
 
 
 @dataclass(frozen=True)
 class Period:
-    start: datetime.date
-    end: datetime.date
-    label: str
+    """Whole calendar years (January to December) or Indian financial years (April to March,
+    named by the year they start in), from first_year to last_year."""
+
+    first_year: int
+    last_year: int
+    financial: bool = False
+
+    def __post_init__(self):
+        # The summaries hold financial years 2000-01 to 2062-63 and calendar years 2001 to 2062.
+        if not (SUMMARY_BASE_YEAR + 1 <= self.first_year <= self.last_year <= SUMMARY_LAST_YEAR):
+            raise ValueError(f"Years must run from {SUMMARY_BASE_YEAR + 1} to {SUMMARY_LAST_YEAR}, in order.")
 
     @classmethod
     def year(cls, year, financial=False):
-        if financial:
-            return cls(
-                datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31), f"{year}-{(year + 1) % 100:02d}"
-            )
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), str(year))
+        return cls(year, year, financial)
 
     @classmethod
     def years(cls, first, last, financial=False):
-        start, end = cls.year(first, financial).start, cls.year(last, financial).end
-        label = (
-            cls.year(first, financial).label
-            if first == last
-            else f"{cls.year(first, financial).label} to {cls.year(last, financial).label}"
-        )
-        return cls(start, end, label)
+        return cls(first, last, financial)
+
+    @property
+    def start(self):
+        return datetime.date(self.first_year, 4 if self.financial else 1, 1)
+
+    @property
+    def end(self):
+        if self.financial:
+            return datetime.date(self.last_year + 1, 3, 31)
+        return datetime.date(self.last_year, 12, 31)
+
+    @property
+    def label(self):
+        def name(year):
+            return f"{year}-{(year + 1) % 100:02d}" if self.financial else str(year)
+
+        if self.first_year == self.last_year:
+            return name(self.first_year)
+        return f"{name(self.first_year)} to {name(self.last_year)}"
 
     @property
     def report_date(self):
         return min(self.end, timezone.localdate())
+
+    @property
+    def years_mask(self):
+        """The bits of its years in the summaries' masks."""
+        return sum(1 << (year - SUMMARY_BASE_YEAR) for year in range(self.first_year, self.last_year + 1))
+
+    @property
+    def years_column(self):
+        return "financial_years" if self.financial else "calendar_years"
 
 
 @dataclass(frozen=True)
@@ -115,147 +147,205 @@ class Figures:
         }
 
 
-def completions(scope, period):
-    return Enrolment.objects.filter(
-        status=Enrolment.Status.COMPLETED,
-        cohort__centre__in=scope.centres(),
-        completed_on__range=(period.start, period.report_date),
-    )
+class FiguresQuery:
+    """The SQL for some periods' figures in a scope, and the reading of its rows.
+
+    Five statements whatever the number of periods: per period, women trained (TrainedWoman) and
+    in paying work on the report date (WorkSpell); for the detailed periods (the span alone on the
+    report page, every year for report_outcomes), the follow-ups (FollowUp, by the women in
+    TrainedWoman) and the women trained per trade; and for the first period, per trade, those
+    in paying work. Each period gets its own columns (CASE per period, summed), so the
+    tables are read once. The centre condition is on the woman's home centre, which every summary
+    row carries."""
+
+    def __init__(self, scope, periods, detailed_periods):
+        self.periods, self.detailed_periods = list(periods), list(detailed_periods)
+        self.params = {}
+        for k, period in enumerate(periods):
+            self.params[f"years{k}"] = period.years_mask
+            self.params[f"day{k}"] = period.report_date
+        self.params["last_day"] = max(period.report_date for period in periods)
+        self.params["still_working"] = FollowUp.Result.STILL_WORKING
+        self.params["salaried"], self.params["self_employed"] = WorkSpell.SALARIED, WorkSpell.SELF_EMPLOYED
+        self.centre_condition = "1 = 1"
+        if not scope.is_everywhere:
+            centre_ids = list(scope.centres().values_list("pk", flat=True)) or [0]
+            self.params.update({f"centre{n}": pk for n, pk in enumerate(centre_ids)})
+            names = ", ".join(f"%(centre{n})s" for n in range(len(centre_ids)))
+            self.centre_condition = f"{{table}}.centre_id IN ({names})"
+
+    def trained_in(self, table, k):
+        return f"({table}.{self.periods[k].years_column} & %(years{k})s) <> 0"
+
+    def where(self, table):
+        return self.centre_condition.format(table=table)
+
+    @staticmethod
+    def working_on(k):
+        """The spell s is the one that counts on period k's report date."""
+        return (
+            f"s.started_on <= %(day{k})s AND (s.superseded_on IS NULL OR s.superseded_on > %(day{k})s)"
+            f" AND (s.ended_on IS NULL OR s.ended_on >= %(day{k})s)"
+        )
+
+    def trained_sql(self):
+        columns = [
+            f"SUM(CASE WHEN {self.trained_in('w', k)} THEN 1 ELSE 0 END)" for k in range(len(self.periods))
+        ]
+        return f"SELECT {', '.join(columns)} FROM placements_trainedwoman w WHERE {self.where('w')}"
+
+    def work_sql(self):
+        columns = []
+        for k in range(len(self.periods)):
+            counts = f"{self.trained_in('s', k)} AND {self.working_on(k)}"
+            columns += [
+                f"SUM(CASE WHEN {counts} AND s.kind = %(salaried)s THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN {counts} AND s.kind = %(self_employed)s THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN {counts} THEN s.income END)",
+            ]
+        return f"SELECT {', '.join(columns)} FROM placements_workspell s WHERE {self.where('s')}"
+
+    def follow_up_sql(self):
+        columns = []
+        for k in self.detailed_periods:
+            done = f"{self.trained_in('w', k)} AND f.done_on <= %(day{k})s"
+            columns += [
+                f"SUM(CASE WHEN {done} THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN {done} AND f.result = %(still_working)s THEN 1 ELSE 0 END)",
+            ]
+        return f"""
+            SELECT f.months, {", ".join(columns)}
+            FROM (
+                SELECT p.trainee_id, f.months, f.done_on, f.result
+                FROM placements_followup f JOIN placements_placement p ON p.id = f.placement_id
+                WHERE f.done_on <= %(last_day)s
+                UNION ALL
+                SELECT b.trainee_id, f.months, f.done_on, f.result
+                FROM placements_followup f JOIN placements_selfemployment b ON b.id = f.self_employment_id
+                WHERE f.done_on <= %(last_day)s
+            ) AS f
+            JOIN placements_trainedwoman w ON w.trainee_id = f.trainee_id
+            WHERE {self.where("w")}
+            GROUP BY f.months
+        """
+
+    def trades_sql(self):
+        columns = [
+            f"SUM(CASE WHEN {self.trained_in('t', k)} THEN 1 ELSE 0 END)" for k in self.detailed_periods
+        ]
+        return f"""
+            SELECT t.trade_id, {", ".join(columns)}
+            FROM placements_trainedwomantrade t WHERE {self.where("t")}
+            GROUP BY t.trade_id
+        """
+
+    def trades_working_sql(self):
+        """Per trade, the women trained in it in the first period and in paying work on its report date."""
+        return f"""
+            SELECT t.trade_id, COUNT(*)
+            FROM placements_trainedwomantrade t
+            JOIN placements_workspell s ON s.trainee_id = t.trainee_id AND {self.working_on(0)}
+            WHERE {self.trained_in("t", 0)} AND {self.where("t")}
+            GROUP BY t.trade_id
+        """
+
+    def run(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            return cursor.fetchall()
 
 
-# The latest outcome of each woman on the report date is picked with a window function over
-# both kinds of outcome: the one that started last wins (a job before a business on the same day,
-# then the most recently recorded). It counts if it has not ended by the report date. Written as
-# one SQL statement (CTEs and window functions, on PostgreSQL and SQLite alike) because the same
-# logic as per-woman subqueries took seconds on a state's 300,000 women.
-LATEST_OUTCOME_SQL = """
-WITH trained AS ({trained}),
-outcomes AS (
-    SELECT o.trainee_id, 'salaried' AS kind, 1 AS kind_order, o.start_date, o.end_date, o.monthly_pay AS income, o.id
-    FROM placements_placement o JOIN trained t ON t.trainee_id = o.trainee_id
-    WHERE o.start_date <= %s
-    UNION ALL
-    SELECT o.trainee_id, 'self_employed', 2, o.start_date, o.end_date, o.monthly_income, o.id
-    FROM placements_selfemployment o JOIN trained t ON t.trainee_id = o.trainee_id
-    WHERE o.start_date <= %s
-),
-latest AS (
-    SELECT trainee_id, kind, end_date, income,
-           ROW_NUMBER() OVER (PARTITION BY trainee_id ORDER BY start_date DESC, kind_order, id DESC) AS position
-    FROM outcomes
-)
-SELECT {group_select}
-       COUNT(t.trainee_id),
-       COUNT(CASE WHEN l.kind = 'salaried' THEN 1 END),
-       COUNT(CASE WHEN l.kind = 'self_employed' THEN 1 END),
-       AVG(l.income)
-FROM trained t
-LEFT JOIN latest l ON l.trainee_id = t.trainee_id AND l.position = 1 AND (l.end_date IS NULL OR l.end_date >= %s)
-{group_by}
-"""
+def compute(scope, periods, detailed_periods=(0,)):
+    """Figures for each period, in order, and the first period's women per trade: {trade id:
+    (trained, in paying work)}. Only the detailed periods (indexes) get still_working and
+    completed_by_trade; the first period always does."""
+    detailed_periods = sorted({0, *detailed_periods})
+    query = FiguresQuery(scope, periods, detailed_periods)
+    ((*trained,),) = query.run(query.trained_sql())
+    ((*work,),) = query.run(query.work_sql())
+    follow_ups = {months: counts for months, *counts in query.run(query.follow_up_sql())}
+    trades = {trade_id: counts for trade_id, *counts in query.run(query.trades_sql())}
+    working_by_trade = dict(query.run(query.trades_working_sql()))
+    slugs = dict(Trade.objects.filter(pk__in=trades).values_list("pk", "slug"))
+
+    results = []
+    for k, period in enumerate(periods):
+        result = Figures(period=period.label, report_date=period.report_date, trained=int(trained[k] or 0))
+        salaried, self_employed, income = work[3 * k : 3 * k + 3]
+        result.salaried, result.self_employed = int(salaried or 0), int(self_employed or 0)
+        result.in_paying_work = result.salaried + result.self_employed
+        if result.trained:
+            result.placement_rate = round(result.in_paying_work / result.trained, 3)
+        if result.in_paying_work:
+            result.average_monthly_income = round(income / result.in_paying_work)
+        if k in detailed_periods:
+            column = detailed_periods.index(k)
+            result.still_working = {}
+            for months in FollowUp.MONTHS:
+                done, still = follow_ups.get(months, [0, 0] * len(detailed_periods))[
+                    2 * column : 2 * column + 2
+                ]
+                result.still_working[months] = (int(still or 0), int(done or 0))
+            result.completed_by_trade = dict(
+                sorted(
+                    (slugs[trade_id], int(counts[column]))
+                    for trade_id, counts in trades.items()
+                    if counts[column]
+                )
+            )
+        results.append(result)
+    first_period_by_trade = {
+        trade_id: (int(counts[0]), int(working_by_trade.get(trade_id, 0)))
+        for trade_id, counts in trades.items()
+        if counts[0]
+    }
+    return results, first_period_by_trade
 
 
-def trained_sql(scope, period, by_trade=False):
-    """SQL (and parameters) for the distinct women, per trade if asked, trained in scope and period."""
-    joins, columns = [], ["e.trainee_id"]
-    if by_trade or not scope.is_everywhere:
-        joins.append("JOIN skills_cohort c ON c.id = e.cohort_id")
-    if by_trade:
-        joins.append("JOIN skills_course k ON k.id = c.course_id")
-        columns.append("k.trade_id")
-    where = ["e.status = %s", "e.completed_on >= %s", "e.completed_on <= %s"]
-    params = [Enrolment.Status.COMPLETED, period.start, period.report_date]
-    if not scope.is_everywhere:
-        centre_ids = list(scope.centres().values_list("pk", flat=True)) or [0]
-        where.append(f"c.centre_id IN ({', '.join(['%s'] * len(centre_ids))})")
-        params += centre_ids
-    # GROUP BY rather than DISTINCT lets PostgreSQL hash instead of sorting 800,000 rows.
-    sql = (
-        f"SELECT {', '.join(columns)} FROM skills_enrolment e {' '.join(joins)} "
-        f"WHERE {' AND '.join(where)} GROUP BY {', '.join(columns)}"
-    )
-    return sql, params
+@dataclass
+class Report:
+    """The figures of a span and of each of its years, and the span's figures per trade."""
 
-
-def paying_work_rows(scope, period, by_trade=False):
-    """Rows of (trade id if by trade,) trained, salaried, self-employed, average income."""
-    on = period.report_date
-    trained, params = trained_sql(scope, period, by_trade)
-    sql = LATEST_OUTCOME_SQL.format(
-        trained=trained,
-        group_select="t.trade_id," if by_trade else "",
-        group_by="GROUP BY t.trade_id" if by_trade else "",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, on, on, on])
-        return cursor.fetchall()
+    total: Figures
+    years: list
+    trades: list
 
 
 def figures(scope, period):
-    """All figures for one scope and period, in a fixed handful of queries."""
-    ((trained, salaried, self_employed, average_income),) = paying_work_rows(scope, period)
-    result = Figures(period=period.label, report_date=period.report_date, trained=trained)
-    result.salaried, result.self_employed = salaried, self_employed
-    result.in_paying_work = salaried + self_employed
-    if trained:
-        result.placement_rate = round(result.in_paying_work / trained, 3)
-    if average_income is not None:
-        result.average_monthly_income = round(average_income)
-    result.still_working = still_working(scope, period)
-    result.completed_by_trade = completed_by_trade(scope, period)
-    return result
-
-
-STILL_WORKING_SQL = """
-WITH trained AS ({trained})
-SELECT f.months, COUNT(*), COUNT(CASE WHEN f.result = %s THEN 1 END)
-FROM placements_followup f
-LEFT JOIN placements_placement p ON p.id = f.placement_id
-LEFT JOIN placements_selfemployment b ON b.id = f.self_employment_id
-JOIN trained t ON t.trainee_id = COALESCE(p.trainee_id, b.trainee_id)
-WHERE f.done_on IS NOT NULL AND f.done_on <= %s
-GROUP BY f.months
-"""
-
-
-def still_working(scope, period):
-    """{months: (still working, followed up)} for the outcomes of the women trained in the period."""
-    trained, params = trained_sql(scope, period)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STILL_WORKING_SQL.format(trained=trained),
-            [*params, FollowUp.Result.STILL_WORKING, period.report_date],
-        )
-        found = {months: (still, done) for months, done, still in cursor.fetchall()}
-    return {months: found.get(months, (0, 0)) for months in FollowUp.MONTHS}
-
-
-def completed_by_trade(scope, period):
-    rows = (
-        completions(scope, period)
-        .values(trade=F("cohort__course__trade__slug"))
-        .annotate(women=Count("trainee", distinct=True))
-        .order_by("trade")
-    )
-    return {row["trade"]: row["women"] for row in rows}
+    """All figures for one scope and period."""
+    return compute(scope, [period])[0][0]
 
 
 def by_year(scope, first_year, last_year, financial=False):
-    return [figures(scope, Period.year(year, financial)) for year in range(first_year, last_year + 1)]
+    """Each year's figures, trades included."""
+    periods = [Period.year(year, financial) for year in range(first_year, last_year + 1)]
+    return compute(scope, periods, detailed_periods=range(len(periods)))[0]
 
 
-def by_trade(scope, period):
-    """Per trade: the women trained in it in the period, and how many of them are in paying work."""
-    trades = {trade.pk: trade for trade in Trade.objects.all()}
+def trade_rows(women_by_trade):
+    trades = Trade.objects.in_bulk(women_by_trade)
     rows = [
         {
             "trade": trades[trade_id].slug,
             "name": trades[trade_id].name,
             "trained": trained,
-            "in_paying_work": salaried + self_employed,
+            "in_paying_work": in_paying_work,
         }
-        for trade_id, trained, salaried, self_employed, _income in paying_work_rows(
-            scope, period, by_trade=True
-        )
+        for trade_id, (trained, in_paying_work) in women_by_trade.items()
     ]
     return sorted(rows, key=lambda row: row["name"])
+
+
+def by_trade(scope, period):
+    """Per trade: the women trained in it in the period, and how many of them are in paying work."""
+    return trade_rows(compute(scope, [period])[1])
+
+
+def report(scope, first_year, last_year, financial=False, every_year_in_detail=False):
+    """The span's figures, each year's, and the span's per trade, in a fixed number of queries.
+    Each year's still_working and completed_by_trade only with every_year_in_detail."""
+    periods = [Period.years(first_year, last_year, financial)]
+    periods += [Period.year(year, financial) for year in range(first_year, last_year + 1)]
+    detailed = range(len(periods)) if every_year_in_detail else (0,)
+    results, women_by_trade = compute(scope, periods, detailed)
+    return Report(total=results[0], years=results[1:], trades=trade_rows(women_by_trade))

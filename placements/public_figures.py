@@ -172,8 +172,7 @@ class PublicFigures:
 
 def since(year):
     """From the start of a year to today."""
-    today = timezone.localdate()
-    return Period(datetime.date(year, 1, 1), max(today, datetime.date(year, 1, 1)), f"since {year}")
+    return Period.years(year, max(year, timezone.localdate().year))
 
 
 def compute_public_impact(scope, period):

@@ -3,7 +3,7 @@ page with tables and a chart, as CSV and XLSX, and as an annual report PDF.
 
 Every figure comes from placements.outcomes; this module only chooses the scope and span (through
 report_filters), lays the figures out, and keeps each page's database work to a fixed number of
-queries per year shown, whatever the number of women behind the figures."""
+queries, whatever the number of years shown or of women behind the figures."""
 
 import csv
 import io
@@ -27,7 +27,7 @@ from skills.views import spreadsheet_safe
 
 from . import report_pdf
 from .charts import Series, bar_chart
-from .outcomes import by_trade, by_year, figures
+from .outcomes import report
 from .report_filters import OutcomeReportFilter, YearKind
 
 TRAINED_COLOUR, WORKING_COLOUR = "#007d7e", "#b45309"  # both 4.5:1 or more on white
@@ -51,17 +51,21 @@ class OutcomeReport:
         self.selection = selection
 
     @cached_property
-    def total(self):
-        return figures(self.selection.scope, self.selection.period)
-
-    @cached_property
-    def years(self):
+    def figures(self):
         selection = self.selection
-        return by_year(selection.scope, selection.first_year, selection.last_year, selection.financial)
+        return report(selection.scope, selection.first_year, selection.last_year, selection.financial)
 
-    @cached_property
+    @property
+    def total(self):
+        return self.figures.total
+
+    @property
+    def years(self):
+        return self.figures.years
+
+    @property
     def trades(self):
-        return by_trade(self.selection.scope, self.selection.period)
+        return self.figures.trades
 
     def year_table(self):
         """Column headings, and one row per year of raw values (None where there is no figure)."""

@@ -106,11 +106,13 @@ def test_paying_work_counts_the_latest_outcome_on_the_report_date(centre):
     assert result.placement_rate == 0.5
     assert result.average_monthly_income == (12000 + 6000) // 2
 
-    # By mid-2023, the first woman was still in her job and the second had not switched yet.
-    mid = figures(
-        Scope(centre="figurepur"), Period(datetime.date(2023, 1, 1), datetime.date(2023, 6, 15), "H1")
-    )
-    assert (mid.trained, mid.salaried, mid.self_employed) == (3, 3, 0)
+    # Financial year 2023-24 (April to March): the two who completed in March 2023 belong to
+    # 2022-23; of the other two, one is salaried and one had started her business by 31 March 2024.
+    fy = figures(Scope(centre="figurepur"), Period.year(2023, financial=True))
+    assert (fy.trained, fy.salaried, fy.self_employed) == (2, 1, 1)
+    # And on 31 March 2023 nobody had started work yet (the jobs began in April).
+    before = figures(Scope(centre="figurepur"), Period.year(2022, financial=True))
+    assert (before.trained, before.in_paying_work) == (2, 0)
 
 
 def test_a_follow_up_that_found_her_stopped_ends_the_outcome(centre):

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from placements.demo import seed_placements
+from placements import summaries
 from placements.public_figures import invalidate_public_figures
 from skills.demo import seed_centres_and_trades
 from skills.demo_tracker import seed_certificates, seed_tracker
@@ -17,5 +18,7 @@ def seed_demo_data():
         seed_tracker()  # before the site: course announcements link the open cohorts
         seed_certificates()
         seed_placements()
-        invalidate_public_figures()  # the seeding writes in bulk, which sends no signals
+        # The seeding writes in bulk, which sends no signals.
+        summaries.refresh()
+        invalidate_public_figures()
         return seed_site()

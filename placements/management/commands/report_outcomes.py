@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from placements.outcomes import Period, Scope, by_trade, by_year, figures
+from placements.outcomes import Scope, report
 from skills.models import Centre
 
 
@@ -33,10 +33,8 @@ class Command(BaseCommand):
         if last < first:
             raise CommandError("--to must not be before --from.")
         scope = Scope(centre=centre or "")
-        period = Period.years(first, last, financial_year)
-        total = figures(scope, period)
-        years = by_year(scope, first, last, financial_year)
-        trades = by_trade(scope, period)
+        figures = report(scope, first, last, financial_year, every_year_in_detail=True)
+        total, years, trades = figures.total, figures.years, figures.trades
         if format == "json":
             self.stdout.write(
                 json.dumps(

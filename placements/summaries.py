@@ -1,0 +1,157 @@
+"""Keep the reporting summaries (TrainedWoman, TrainedWomanTrade, WorkSpell) in step with the tracker.
+
+The summaries are facts about each woman, derived from her completed enrolments and her outcomes;
+placements.outcomes computes every figure from them. They are rewritten woman by woman, inside the
+transaction that changed her records, so a report never sees a change without its summary:
+- each save or delete of an enrolment, placement or self-employment rewrites its woman's rows, and a
+  save of a trainee (her home centre may have changed), a cohort or a course (the trade may have
+  changed) rewrites the rows of the women with a completion in it (placements.apps connects these);
+- writes that send no signals call refresh() themselves: the historical import (after each centre,
+  through its log entry), the demo data, and benchmarks/generate_state_dataset.py;
+- `manage.py refresh_outcome_summaries` rewrites everything, e.g. after editing the database by hand.
+tests/placements/test_summaries.py checks the figures against a direct computation from the tracker.
+
+Each rewrite is a DELETE and an INSERT ... SELECT per table, so a whole state rebuilds in seconds."""
+
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Cast, ExtractYear
+
+from skills.models import Enrolment
+
+from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, TrainedWoman, TrainedWomanTrade, WorkSpell
+
+CHUNK = 500  # women per statement when rewriting a list of them
+
+# Completions that fit the masks: financial year 2000-01 (from April 2000) to calendar year 2062.
+FIRST_DAY, LAST_DAY = f"{SUMMARY_BASE_YEAR}-04-01", f"{SUMMARY_LAST_YEAR}-12-31"
+
+
+def year_bit(year):
+    """1 << (year - 2000), as a 64-bit integer expression."""
+    return Cast(Value(1), BigIntegerField()).bitleftshift(Cast(year - SUMMARY_BASE_YEAR, IntegerField()))
+
+
+def completions_by(*groups):
+    """Per woman (and whatever else is grouped by), the masks of her completion years. SUM of
+    DISTINCT powers of two is their bitwise OR, which neither database has as an aggregate for both."""
+    year = ExtractYear("completed_on")
+    financial_year = Case(When(completed_on__month__lt=4, then=year - 1), default=year)
+    return (
+        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, completed_on__range=(FIRST_DAY, LAST_DAY))
+        .values(*groups)
+        .annotate(
+            calendar=Sum(year_bit(year), distinct=True),
+            financial=Sum(year_bit(financial_year), distinct=True),
+        )
+        .order_by()
+    )
+
+
+WORK_SPELLS_SQL = """
+INSERT INTO placements_workspell
+    (trainee_id, centre_id, calendar_years, financial_years, kind, income, started_on, superseded_on, ended_on)
+SELECT w.trainee_id, w.centre_id, w.calendar_years, w.financial_years,
+       o.kind, o.income, o.start_date, o.superseded_on, o.end_date
+FROM (
+    SELECT trainee_id, kind, income, start_date, end_date,
+           LEAD(start_date) OVER (PARTITION BY trainee_id ORDER BY start_date, kind DESC, id) AS superseded_on
+    FROM (
+        SELECT trainee_id, {salaried} AS kind, monthly_pay AS income, start_date, end_date, id
+        FROM placements_placement {where}
+        UNION ALL
+        SELECT trainee_id, {self_employed}, monthly_income, start_date, end_date, id
+        FROM placements_selfemployment {where}
+    ) AS both_kinds
+) AS o
+JOIN placements_trainedwoman w ON w.trainee_id = o.trainee_id
+WHERE o.superseded_on IS NULL OR o.superseded_on > o.start_date
+"""
+# Her outcomes in order (a job before a business started the same day, then the order recorded):
+# each is her latest from its start until the next one starts. One followed by another started the
+# same day is never her latest, so it has no spell.
+
+
+def refresh(trainee_ids=None):
+    """Rewrite the summaries of these women (ids), or of everyone (None)."""
+    with transaction.atomic():
+        if trainee_ids is None:
+            rewrite(None)
+        else:
+            ids = sorted(set(trainee_ids))
+            for start in range(0, len(ids), CHUNK):
+                rewrite(ids[start : start + CHUNK])
+
+
+def rewrite(ids):
+    women = completions_by("trainee_id", "trainee__centre_id")
+    trades = completions_by("trainee_id", "cohort__course__trade_id", "trainee__centre_id")
+    where, params = "", []
+    if ids is not None:
+        women, trades = women.filter(trainee_id__in=ids), trades.filter(trainee_id__in=ids)
+        where, params = f"WHERE trainee_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    with connection.cursor() as cursor:
+        for model in (WorkSpell, TrainedWomanTrade, TrainedWoman):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} {where}", params)
+        insert(cursor, TrainedWoman, ["trainee_id", "centre_id", "calendar_years", "financial_years"], women)
+        insert(
+            cursor,
+            TrainedWomanTrade,
+            ["trainee_id", "trade_id", "centre_id", "calendar_years", "financial_years"],
+            trades,
+        )
+        cursor.execute(
+            WORK_SPELLS_SQL.format(
+                where=where, salaried=WorkSpell.SALARIED, self_employed=WorkSpell.SELF_EMPLOYED
+            ),
+            params * 2,
+        )
+
+
+def insert(cursor, model, columns, queryset):
+    """INSERT ... SELECT from a queryset whose values() and annotations are in the columns' order."""
+    select, params = queryset.query.sql_with_params()
+    cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {select}", params)
+
+
+def women_of_cohorts(cohorts):
+    return set(
+        Enrolment.objects.filter(cohort__in=cohorts, status=Enrolment.Status.COMPLETED).values_list(
+            "trainee_id", flat=True
+        )
+    )
+
+
+# Signal receivers (placements.apps connects them). raw is set while loading fixtures, when the
+# related rows may not be there yet; refresh_outcome_summaries is the way after a fixture load.
+
+
+def outcome_or_enrolment_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([instance.trainee_id])
+
+
+def trainee_saved(sender, instance, created, raw=False, **kwargs):
+    if not (raw or created):
+        refresh([instance.pk])
+
+
+def cohort_saved(sender, instance, created, raw=False, **kwargs):
+    if not (raw or created):
+        refresh(women_of_cohorts([instance.pk]))
+
+
+def course_saved(sender, instance, created, raw=False, **kwargs):
+    if not (raw or created):
+        refresh(women_of_cohorts(instance.cohorts.all()))
+
+
+def import_logged(sender, instance, created, **kwargs):
+    """The historical import writes with bulk_create, which sends no signals; it logs each centre."""
+    if created and instance.action == "sakhi.import" and instance.centre_id:
+        centre = instance.centre_id
+        refresh(
+            Enrolment.objects.filter(Q(trainee__centre_id=centre) | Q(cohort__centre_id=centre))
+            .values_list("trainee_id", flat=True)
+            .distinct()
+        )

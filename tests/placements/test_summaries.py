@@ -1,0 +1,241 @@
+"""The figures read from the reporting summaries equal the figures computed straight from the
+tracker (tests/placements/reference_outcomes.py), on the demo data and on random histories full of
+the tricky cases; and every way of changing the records keeps the summaries in step."""
+
+import datetime
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from placements import services, summaries
+from placements.models import FollowUp, Placement, SelfEmployment, TrainedWoman, TrainedWomanTrade, WorkSpell
+from placements.outcomes import Period, Scope, report
+from skills.models import Centre, Cohort, Course, Enrolment, Trade, Trainee
+from tests.factories import CentreFactory
+
+from . import reference_outcomes as reference
+
+
+def assert_same_as_reference(scope, first, last, financial=False):
+    computed = report(scope, first, last, financial, every_year_in_detail=True)
+    span = Period.years(first, last, financial)
+    assert computed.total.as_dict() == reference.figures(scope, span).as_dict()
+    expected_years = reference.by_year(scope, first, last, financial)
+    assert [year.as_dict() for year in computed.years] == [year.as_dict() for year in expected_years]
+    assert computed.trades == reference.by_trade(scope, span)
+    return computed
+
+
+def summary_rows():
+    """Everything in the summaries, to compare a rebuild from scratch with what the signals kept."""
+    return (
+        sorted(
+            TrainedWoman.objects.values_list("trainee_id", "centre_id", "calendar_years", "financial_years")
+        ),
+        sorted(
+            TrainedWomanTrade.objects.values_list(
+                "trainee_id", "trade_id", "centre_id", "calendar_years", "financial_years"
+            )
+        ),
+        sorted(
+            WorkSpell.objects.values_list(
+                "trainee_id", "kind", "income", "started_on", "superseded_on", "ended_on", "calendar_years"
+            )
+        ),
+    )
+
+
+def assert_summaries_current():
+    kept = summary_rows()
+    summaries.refresh()
+    assert summary_rows() == kept
+
+
+@pytest.mark.parametrize("financial", [False, True])
+def test_demo_figures_equal_the_reference(db, financial):
+    this_year = datetime.date.today().year
+    lucknow = assert_same_as_reference(Scope(centre="lucknow"), 2016, this_year, financial)
+    assert lucknow.total.trained > 1000
+    for scope in (Scope(), Scope(district="Patna"), Scope(centre="buxar"), Scope(centre_ids=())):
+        assert_same_as_reference(scope, 2016, this_year, financial)
+    assert_summaries_current()
+
+
+# Random histories: women at two centres (some trained in a cohort of the other centre), one to
+# three completions each on dates that crowd the year and financial-year boundaries, up to three
+# outcomes each with shared start days, ends and overlaps, and follow-ups done or not, some stopped.
+BOUNDARY_DAYS = [(1, 1), (3, 31), (4, 1), (6, 15), (12, 31)]
+
+
+def random_day(rng, years):
+    month, day = rng.choice(BOUNDARY_DAYS) if rng.random() < 0.6 else (rng.randint(1, 12), rng.randint(1, 28))
+    return datetime.date(rng.choice(years), month, day)
+
+
+def random_history(rng, centres, women=30):
+    courses = list(Course.objects.select_related("trade"))
+    for n in range(women):
+        home = rng.choice(centres)
+        trainee = Trainee.objects.create(
+            centre=home, full_name=f"Woman {n}", date_of_birth=datetime.date(1990, 1, 1)
+        )
+        for _ in range(rng.randint(0, 3)):
+            completed_on = random_day(rng, [2021, 2022, 2023, 2024])
+            start = completed_on - datetime.timedelta(days=30)
+            cohort = Cohort.objects.create(
+                course=rng.choice(courses),
+                centre=home if rng.random() < 0.8 else rng.choice(centres),
+                start_date=start,
+                end_date=completed_on,
+                capacity=30,
+                seats_taken=1,
+            )
+            status = rng.choice([Enrolment.Status.COMPLETED] * 4 + [Enrolment.Status.NOT_PASSED])
+            Enrolment.objects.create(
+                trainee=trainee,
+                cohort=cohort,
+                status=status,
+                enrolled_on=start,
+                completed_on=completed_on if status == Enrolment.Status.COMPLETED else None,
+            )
+        starts = []
+        for _ in range(rng.randint(0, 3)):
+            start = (
+                rng.choice(starts)
+                if starts and rng.random() < 0.3
+                else random_day(rng, [2021, 2022, 2023, 2024])
+            )
+            starts.append(start)
+            end = start + datetime.timedelta(days=rng.randint(0, 500)) if rng.random() < 0.4 else None
+            if rng.random() < 0.5:
+                outcome = Placement(
+                    trainee=trainee,
+                    employer_name="Shop",
+                    job_title="Helper",
+                    monthly_pay=rng.randint(5000, 15000),
+                    start_date=start,
+                    end_date=end,
+                )
+            else:
+                outcome = SelfEmployment(
+                    trainee=trainee,
+                    kind="Tailoring",
+                    monthly_income=rng.randint(3000, 12000),
+                    start_date=start,
+                    end_date=end,
+                )
+            services.record_outcome(outcome)
+            for follow_up in outcome.follow_ups.all():
+                if rng.random() < 0.6 and follow_up.due_on <= datetime.date.today():
+                    result = rng.choice(list(FollowUp.Result.values))
+                    done_on = min(
+                        follow_up.due_on + datetime.timedelta(days=rng.randint(0, 40)), datetime.date.today()
+                    )
+                    services.record_follow_up(follow_up, result=result, on=done_on)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_histories_equal_the_reference(db, seed):
+    rng = random.Random(seed)
+    centres = [
+        CentreFactory(
+            slug=f"first-{seed}", code=f"R{chr(65 + seed)}A", district="Randompur", state="Testland"
+        ),
+        CentreFactory(
+            slug=f"second-{seed}", code=f"R{chr(65 + seed)}B", district="Randompur", state="Testland"
+        ),
+    ]
+    random_history(rng, centres)
+    for scope in (
+        Scope(centre=centres[0].slug),
+        Scope(centre=centres[1].slug),
+        Scope(district="Randompur"),
+        Scope(centre_ids=(centres[0].pk,)),
+    ):
+        for financial in (False, True):
+            assert_same_as_reference(scope, 2021, 2024, financial)
+            assert_same_as_reference(scope, 2022, 2022, financial)
+    everywhere = assert_same_as_reference(Scope(), 2020, datetime.date.today().year)
+    assert everywhere.total.trained > 0 and everywhere.total.in_paying_work > 0  # not vacuous
+    assert_summaries_current()
+
+
+@pytest.fixture
+def history(db):
+    rng = random.Random(42)
+    centres = [
+        CentreFactory(slug="one", code="ONE", district="Changepur", state="Testland"),
+        CentreFactory(slug="two", code="TWO", district="Changepur", state="Testland"),
+    ]
+    random_history(rng, centres, women=12)
+    return centres
+
+
+def test_moving_a_woman_to_another_centre_moves_her_figures(history):
+    trainee = TrainedWoman.objects.filter(centre=history[0]).first().trainee
+    trainee.centre = history[1]
+    trainee.save()
+    assert TrainedWoman.objects.get(trainee=trainee).centre == history[1]
+    assert_summaries_current()
+    assert_same_as_reference(Scope(centre="two"), 2021, 2024)
+
+
+def test_changing_a_courses_trade_or_a_cohorts_course_moves_the_trade_figures(history):
+    cohort = Cohort.objects.filter(enrolments__status=Enrolment.Status.COMPLETED, centre__in=history).first()
+    other_course = Course.objects.exclude(pk=cohort.course_id).first()
+    cohort.course = other_course
+    cohort.save()
+    assert_summaries_current()
+    course = other_course
+    course.trade = Trade.objects.exclude(pk=course.trade_id).first()
+    course.save()
+    assert_summaries_current()
+    assert_same_as_reference(Scope(district="Changepur"), 2021, 2024)
+
+
+def test_deleting_an_outcome_or_undoing_a_completion_updates_the_summaries(history):
+    Placement.objects.filter(trainee__centre__in=history).first().delete()
+    SelfEmployment.objects.filter(trainee__centre__in=history).first().delete()
+    enrolment = Enrolment.objects.filter(
+        trainee__centre__in=history, status=Enrolment.Status.COMPLETED
+    ).first()
+    enrolment.status, enrolment.completed_on = Enrolment.Status.NOT_PASSED, None
+    enrolment.save()
+    assert_summaries_current()
+    assert_same_as_reference(Scope(district="Changepur"), 2021, 2024, financial=True)
+
+
+def test_the_historical_import_updates_the_summaries(db):
+    from skills.importer import import_records
+
+    lucknow = Centre.objects.get(slug="lucknow")
+    before = TrainedWoman.objects.filter(centre=lucknow).count()
+    source = (
+        "centre,register_number,full_name,date_of_birth,trade,course,cohort_start,cohort_end,status,completion_date\n"
+        + "".join(
+            f"lucknow,IMP/{n},Imported Woman {n},1990-01-0{n + 1},tailoring,Tailoring and dress making,"
+            "2019-01-07,2019-03-29,completed,2019-03-29\n"
+            for n in range(3)
+        )
+    )
+    result = import_records(source)
+    assert not result.problems, result.problems
+    assert TrainedWoman.objects.filter(centre=lucknow).count() == before + 3
+    assert_summaries_current()
+
+
+def test_refresh_command_rebuilds_from_nothing(db, capsys):
+    kept = summary_rows()
+    with connection.cursor() as cursor:
+        for table in ("placements_workspell", "placements_trainedwomantrade", "placements_trainedwoman"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
+    call_command("refresh_outcome_summaries")
+    assert summary_rows() == kept
+    assert "women trained" in capsys.readouterr().out
+
+
+def test_a_period_outside_the_summaries_years_is_refused():
+    with pytest.raises(ValueError, match="Years must run"):
+        Period.year(1999)

@@ -436,6 +436,14 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.trainee} · {self.cohort}"
 
+    def clean(self):
+        # A completion is recorded when it has happened; the outcome reports count every completion
+        # up to today as this year's, so a future date would be counted early.
+        from django.core.exceptions import ValidationError
+
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
+
     @property
     def is_active(self):
         return self.status != self.Status.DROPPED

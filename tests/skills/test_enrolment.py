@@ -5,6 +5,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -147,6 +148,17 @@ def test_completion_before_enrolment_is_refused(centre, course):
         services.complete(enrolment, passed=True, on=datetime.date(2025, 12, 1))
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ENROLLED
+
+
+def test_completion_in_the_future_is_refused(centre, course):
+    cohort = make_cohort(centre, course)
+    (enrolment,) = services.enrol(make_trainees(centre, 1), cohort, on=datetime.date(2026, 1, 2))
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(ValidationError) as refused:
+        services.complete(enrolment, passed=True, on=tomorrow)
+    assert refused.value.message_dict == {"completed_on": ["The completion date cannot be in the future."]}
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.completed_on) == (Enrolment.Status.ENROLLED, None)
 
 
 def test_not_passed_has_no_completion_date(centre, course):

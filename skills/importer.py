@@ -532,21 +532,19 @@ class RecordsImport:
             if person is not None:
                 if name_key(person.full_name) == name_key(full_name) and person.date_of_birth == born:
                     return person
-                where = _("line %(line)d") % {"line": person.line} if person.line else _("in the tracker")
+                # Named by line or record number only: the message is printed by the command and
+                # shown to the uploader, and must not repeat another woman's name and birth date.
+                if person.line:
+                    where = _("line %(line)d of this file") % {"line": person.line}
+                else:
+                    where = _("trainee #%(id)d in the tracker") % {"id": person.pk}
                 problem(
                     "register_number",
                     _(
-                        '"%(number)s" at %(centre)s is %(name)s, born %(born)s (%(where)s), not %(other)s, born %(other_born)s'
+                        '"%(number)s" at %(centre)s already belongs to another woman (%(where)s): '
+                        "the name or the date of birth on this line differs"
                     )
-                    % {
-                        "number": register_number,
-                        "centre": centre.slug,
-                        "name": person.full_name,
-                        "born": person.date_of_birth,
-                        "where": where,
-                        "other": full_name,
-                        "other_born": born,
-                    },
+                    % {"number": register_number, "centre": centre.slug, "where": where},
                 )
                 return None
         person = self.by_name.get(by_name)

@@ -245,7 +245,10 @@ def test_register_number_of_another_woman_is_a_problem(db):
 
     (problem,) = result.problems
     assert problem.column == "register_number"
-    assert existing.full_name in problem.message
+    assert f"trainee #{existing.pk} in the tracker" in problem.message
+    # Her name and date of birth stay out of a message the command prints to a terminal.
+    assert existing.full_name not in problem.message
+    assert str(existing.date_of_birth) not in problem.message
 
 
 def test_seats_are_counted_again_and_a_full_cohort_is_a_problem(db):

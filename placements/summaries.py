@@ -21,7 +21,7 @@ from skills.models import Enrolment
 
 from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, TrainedWoman, TrainedWomanTrade, WorkSpell
 
-CHUNK = 500  # women per statement when rewriting a list of them
+CHUNK = 2000  # women per statement when rewriting a list of them
 
 # Completions that fit the masks: financial year 2000-01 (from April 2000) to calendar year 2062.
 FIRST_DAY, LAST_DAY = f"{SUMMARY_BASE_YEAR}-04-01", f"{SUMMARY_LAST_YEAR}-12-31"
@@ -148,7 +148,8 @@ def course_saved(sender, instance, created, raw=False, **kwargs):
 
 def import_logged(sender, instance, created, **kwargs):
     """The historical import writes with bulk_create, which sends no signals; it logs each centre."""
-    if created and instance.action == "sakhi.import" and instance.centre_id:
+    imported = created and instance.action == "sakhi.import" and instance.centre_id
+    if imported and (instance.data or {}).get("created_enrolments"):
         centre = instance.centre_id
         refresh(
             Enrolment.objects.filter(Q(trainee__centre_id=centre) | Q(cohort__centre_id=centre))

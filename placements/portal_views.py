@@ -26,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from website.ratelimit import is_rate_limited
+
 from . import emails, services
 from .candidates import candidate_profiles
 from .models import Employer, EmployerAccount, Nomination, Vacancy
@@ -94,6 +96,25 @@ def own_nominations(request):
     return Nomination.objects.visible_to_employer(request.employer)
 
 
+# Each form sends an e-mail: per client address and hour, so that nobody can use the portal to
+# flood an inbox or try addresses in bulk (django-axes guards the login form itself).
+REGISTER_LIMIT = 10
+PASSWORD_RESET_LIMIT = 5
+LIMIT_WINDOW = 60 * 60
+
+
+def too_many(request, template_name, form):
+    """The form again, with what was typed and why it was not sent (429, try again in an hour)."""
+    form.is_valid()  # bound and cleaned, so the page shows what was typed
+    form.add_error(
+        None,
+        _("Too many requests came from your network in the last hour. Please try again in an hour."),
+    )
+    response = render(request, template_name, {"form": form}, status=429)
+    response["Retry-After"] = str(LIMIT_WINDOW)
+    return response
+
+
 def safe_next(request, default):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -112,6 +133,8 @@ def register(request):
     if request.method != "POST":
         return render(request, "placements/portal/register.html", {"form": RegistrationForm()})
     form = RegistrationForm(request.POST)
+    if is_rate_limited(request, "employer-register", REGISTER_LIMIT, LIMIT_WINDOW):
+        return too_many(request, "placements/portal/register.html", form)
     check = form.bot_check()
     if check == BotCheck.BOT:
         # Refused quietly: a robot learns nothing from the answer.
@@ -218,6 +241,11 @@ class EmployerPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "placements/emails/password_reset.txt"
     subject_template_name = "placements/emails/password_reset_subject.txt"
     success_url = reverse_lazy("employer_password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if is_rate_limited(request, "employer-password-reset", PASSWORD_RESET_LIMIT, LIMIT_WINDOW):
+            return too_many(request, self.template_name, self.get_form())
+        return super().post(request, *args, **kwargs)
 
 
 class EmployerPasswordResetDoneView(auth_views.PasswordResetDoneView):

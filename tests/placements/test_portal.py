@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from placements import emails, portal_urls, services
 from placements.models import Employer, EmployerAccount, Nomination, Vacancy
 from placements.portal_forms import HONEYPOT_FIELD, started_token
+from placements.portal_views import PASSWORD_RESET_LIMIT, REGISTER_LIMIT
 from skills import roles
 from skills.models import Certificate, Trade, Trainee
 from website.demo.users import seed_users
@@ -571,6 +572,34 @@ def test_password_reset_sends_nothing_to_unknown_or_staff_addresses(client, emai
     response = client.post(reverse("employer_password_reset"), {"email": email})
     assert response.status_code == 302 and response.url == reverse("employer_password_reset_done")
     assert not mail.outbox
+
+
+def test_registrations_from_one_address_are_limited_and_the_form_keeps_what_was_typed(client):
+    url = reverse("employer_register")
+    for n in range(REGISTER_LIMIT):
+        data = registration_data(organisation=f"Weavers {n}", email=f"jobs{n}@weavers.example")
+        assert client.post(url, data, REMOTE_ADDR="203.0.113.7").status_code == 302
+    sent = len(mail.outbox)
+    response = client.post(url, registration_data(), REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    html = response.content.decode()
+    assert "Too many requests came from your network" in html
+    assert 'value="Chikan Crafts Collective"' in html  # what she typed is still there
+    assert nothing_registered() and len(mail.outbox) == sent
+    # Another address is not affected.
+    assert client.post(url, registration_data(), REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_password_resets_from_one_address_are_limited(client):
+    account = make_employer("Gomti Weavers")
+    url = reverse("employer_password_reset")
+    for _ in range(PASSWORD_RESET_LIMIT):
+        assert client.post(url, {"email": account.user.email}, REMOTE_ADDR="203.0.113.7").status_code == 302
+    response = client.post(url, {"email": account.user.email}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429
+    assert "Too many requests came from your network" in response.content.decode()
+    assert account.user.email in response.content.decode()
+    assert len(mail.outbox) == PASSWORD_RESET_LIMIT
 
 
 def test_password_reset_confirms_an_unconfirmed_address(client):

@@ -6,13 +6,15 @@ it expires after VERIFICATION_MAX_AGE."""
 
 import datetime
 
+from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import EmployerAccount
+from .models import Employer, EmployerAccount
 
 VERIFICATION_MAX_AGE = datetime.timedelta(days=3)
 VERIFICATION_SALT = "placements.employer-email-verification"
@@ -73,3 +75,22 @@ def send_already_registered_email(request, email):
             "reset_url": request.build_absolute_uri(reverse("employer_password_reset")),
         },
     )
+
+
+def send_review_email(employer):
+    """Tell an employer's people that a coordinator approved or suspended it. In English and then
+    Hindi, as their language is not known; one message each, so no one sees the others' addresses."""
+    template = "employer_approved" if employer.status == Employer.Status.APPROVED else "employer_suspended"
+    recipients = employer.accounts.filter(user__is_active=True).values_list("user__email", flat=True)
+    subjects, bodies = [], []
+    for language in ("en", "hi"):
+        with translation.override(language):
+            context = {
+                "employer": employer,
+                "login_url": settings.WAGTAILADMIN_BASE_URL + reverse("employer_login"),
+            }
+            subject = render_to_string(f"placements/emails/{template}_subject.txt", context)
+            subjects.append(" ".join(subject.split()))
+            bodies.append(render_to_string(f"placements/emails/{template}.txt", context).strip())
+    subject, body = " / ".join(subjects), "\n\n----\n\n".join(bodies) + "\n"
+    send_mass_mail([(subject, body, None, [email]) for email in recipients if email])

@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 
 from skills.permissions import centres_changeable_by
 
+from . import emails
 from .models import Employer, FollowUp, Nomination, Placement, SelfEmployment, Vacancy, months_after
 
 
@@ -16,10 +17,14 @@ def review_employer(employer, status, *, user):
     """Approve or suspend an employer (coordinators)."""
     if status not in (Employer.Status.APPROVED, Employer.Status.SUSPENDED):
         raise ValidationError(_("An employer can only be approved or suspended."))
+    changed = employer.status != status
     employer.status = status
     employer.reviewed_by, employer.reviewed_at = user, timezone.now()
     employer.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     log(instance=employer, action=f"sakhi.employer_{status}", user=user)
+    if changed:
+        # After the commit: no e-mail about a change that was rolled back.
+        transaction.on_commit(lambda: emails.send_review_email(employer))
     return employer
 
 

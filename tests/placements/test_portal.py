@@ -615,6 +615,37 @@ def test_password_reset_confirms_an_unconfirmed_address(client):
     assert account.email_verified_at is not None
 
 
+def test_approval_and_suspension_are_e_mailed_to_the_employer_in_english_and_hindi(
+    client, django_capture_on_commit_callbacks
+):
+    account = make_employer("Gomti Weavers", status=Employer.Status.PENDING)
+    colleague = make_employer("Gomti Weavers Two")
+    colleague.employer, colleague_email = account.employer, colleague.user.email
+    colleague.save()
+    seed_users()
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    url = reverse("placements_review_employer", args=[account.employer.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "approved"})
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([account.user.email, colleague_email])
+    approved = mail.outbox[0]
+    assert approved.subject.startswith("Your organisation is approved on Sakhi / ")
+    assert "Gomti Weavers" in approved.body and "http://testserver/employers/login/" in approved.body
+    assert "http://testserver/hi/employers/login/" in approved.body  # the Hindi half links the Hindi portal
+    assert "----" in approved.body and any("\u0900" <= char <= "\u097f" for char in approved.body)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "approved"})  # no change, no e-mail
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "suspended"})
+    assert len(mail.outbox) == 2
+    assert "no longer shown on the public board" in mail.outbox[0].body
+
+
 # ---------------------------------------------------------------------------------------------
 # Organisation profile
 # ---------------------------------------------------------------------------------------------

@@ -166,7 +166,9 @@ def load_summaries():
     summaries.refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"  summaries        {TrainedWoman.objects.count():>10,} women ({time.perf_counter() - started:.1f} s)")
+    print(
+        f"  summaries        {TrainedWoman.objects.count():>10,} women ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 def load_follow_ups():

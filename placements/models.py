@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills.models import Trade, Trainee, centres_visible_to, private_storage
+from skills.models import Trade, Trainee, centres_visible_to, private_storage, short_date
 
 
 class Employer(models.Model):
@@ -378,7 +379,10 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["due_on"])]
 
     def __str__(self):
-        return f"{self.months}-month follow-up, due {self.due_on:%d %b %Y}"
+        return gettext("%(months)d-month follow-up, due %(date)s") % {
+            "months": self.months,
+            "date": short_date(self.due_on),
+        }
 
     @property
     def outcome(self):

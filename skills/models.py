@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,11 @@ from .permissions import centres_visible_to, sees_every_centre
 def in_active_language(english, hindi):
     """The Hindi spelling on the Hindi site when there is one, else the English."""
     return hindi if hindi and get_language() == "hi" else english
+
+
+def short_date(day):
+    """ "5 Dec 2024", with the month in the active language (admin titles, choices)."""
+    return formats.date_format(day, "j M Y")
 
 
 class CentreQuerySet(models.QuerySet):
@@ -208,7 +213,7 @@ class Cohort(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.course} · {self.centre.code} · {self.start_date:%d %b %Y}"
+        return f"{self.course} · {self.centre.code} · {short_date(self.start_date)}"
 
     @property
     def seats_left(self):
@@ -465,7 +470,7 @@ class CohortSession(models.Model):
         constraints = [models.UniqueConstraint(fields=["cohort", "date"], name="session_once_per_day")]
 
     def __str__(self):
-        return f"{self.cohort} · {self.date:%d %b %Y}"
+        return f"{self.cohort} · {short_date(self.date)}"
 
     def get_absolute_url(self):
         return reverse("skills_attendance", args=[self.pk])

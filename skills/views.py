@@ -22,7 +22,7 @@ from wagtail.permissions import policy_registry
 
 from . import services
 from .forms import BulkEnrolmentForm, CompletionForm, DropOutForm
-from .models import Certificate, Cohort, CohortSession, Enrolment, Trainee
+from .models import Certificate, Cohort, CohortSession, Enrolment, Trainee, short_date
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -227,7 +227,7 @@ class AttendanceView(ActionView, TemplateView):
     header_icon = "tick"
 
     def get_page_title(self):
-        return _("Attendance, %(date)s") % {"date": self.object.date.strftime("%d %b %Y")}
+        return _("Attendance, %(date)s") % {"date": short_date(self.object.date)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

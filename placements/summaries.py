@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
-from skills.models import Enrolment
+from skills.models import Enrolment, Trainee
 
 from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, TrainedWoman, TrainedWomanTrade, WorkSpell
 
@@ -73,14 +73,27 @@ WHERE o.superseded_on IS NULL OR o.superseded_on > o.start_date
 
 
 def refresh(trainee_ids=None):
-    """Rewrite the summaries of these women (ids), or of everyone (None)."""
+    """Rewrite the summaries of these women (ids), or of everyone (None).
+
+    One rewrite at a time per woman: two transactions changing her records at once would otherwise
+    each delete the rows they can see and insert their own, leaving both sets. So a rewrite first
+    locks her trainee row (in id order, so that two rewrites never wait for each other in a circle),
+    and a rewrite of everyone locks the summary tables against every other rewrite."""
     with transaction.atomic():
         if trainee_ids is None:
+            if connection.vendor == "postgresql":
+                tables = ", ".join(
+                    model._meta.db_table for model in (TrainedWoman, TrainedWomanTrade, WorkSpell)
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
             rewrite(None)
-        else:
-            ids = sorted(set(trainee_ids))
-            for start in range(0, len(ids), CHUNK):
-                rewrite(ids[start : start + CHUNK])
+            return
+        ids = sorted(set(trainee_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            list(Trainee.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            rewrite(chunk)
 
 
 def rewrite(ids):

@@ -4,16 +4,18 @@ the tricky cases; and every way of changing the records keeps the summaries in s
 
 import datetime
 import random
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from placements import services, summaries
 from placements.models import FollowUp, Placement, SelfEmployment, TrainedWoman, TrainedWomanTrade, WorkSpell
 from placements.outcomes import Period, Scope, report
 from skills.models import Centre, Cohort, Course, Enrolment, Trade, Trainee
-from tests.factories import CentreFactory
+from tests.factories import CentreFactory, TradeFactory
 
 from . import reference_outcomes as reference
 
@@ -239,3 +241,89 @@ def test_refresh_command_rebuilds_from_nothing(db, capsys):
 def test_a_period_outside_the_summaries_years_is_refused():
     with pytest.raises(ValueError, match="Years must run"):
         Period.year(1999)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks are a PostgreSQL feature (SQLite serialises writers); CI runs this on PostgreSQL 15",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_recording_outcomes_for_one_woman_at_once_leave_one_set_of_rows():
+    """Without the lock on her row, each transaction would delete the spells it could see and
+    insert its own: both sets would stay and she would be counted twice."""
+    centre = CentreFactory(slug="together", code="TGT")
+    course = Course.objects.create(trade=TradeFactory(), title="Weaving")
+    trainee = Trainee.objects.create(
+        centre=centre, full_name="Sunita", date_of_birth=datetime.date(1990, 1, 1)
+    )
+    cohort = Cohort.objects.create(
+        course=course,
+        centre=centre,
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2024, 3, 1),
+        capacity=20,
+    )
+    Enrolment.objects.create(
+        trainee=trainee,
+        cohort=cohort,
+        status=Enrolment.Status.COMPLETED,
+        enrolled_on=datetime.date(2024, 1, 1),
+        completed_on=datetime.date(2024, 3, 1),
+    )
+    services.record_outcome(
+        SelfEmployment(
+            trainee=trainee, kind="Stall", monthly_income=4000, start_date=datetime.date(2024, 4, 1)
+        )
+    )
+    first_written, second_started = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        from django.db import connection as thread_connection
+
+        try:
+            with transaction.atomic():
+                services.record_outcome(
+                    Placement(
+                        trainee=trainee,
+                        employer_name="Mill",
+                        job_title="Weaver",
+                        monthly_pay=9000,
+                        start_date=datetime.date(2024, 6, 1),
+                    )
+                )
+                first_written.set()
+                second_started.wait(5)
+                time.sleep(0.5)  # the second is now waiting for this one
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    def second():
+        from django.db import connection as thread_connection
+
+        try:
+            first_written.wait(5)
+            second_started.set()
+            services.record_outcome(
+                SelfEmployment(
+                    trainee=trainee, kind="Shop", monthly_income=6000, start_date=datetime.date(2024, 9, 1)
+                )
+            )
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert WorkSpell.objects.filter(trainee=trainee).count() == 3
+    assert_summaries_current()
+    figures = report(Scope(centre="together"), 2024, 2024)
+    assert (figures.total.trained, figures.total.in_paying_work, figures.total.self_employed) == (1, 1, 1)

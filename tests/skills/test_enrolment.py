@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import translation
 
 from skills import services
 from skills.models import AttendanceMark, Cohort, CohortSession, Course, Enrolment, Trainee
@@ -230,3 +231,14 @@ def test_concurrent_enrolments_never_exceed_capacity():
     assert outcomes.count("full") == 7
     assert cohort.seats_taken == 5
     assert cohort.enrolments.count() == 5
+
+
+def test_cohort_and_session_titles_name_the_month_in_the_active_language(centre, course):
+    cohort = make_cohort(centre, course)
+    session = CohortSession.objects.create(cohort=cohort, date=datetime.date(2026, 12, 7))
+    with translation.override("en"):
+        assert str(cohort).endswith("· TST · 5 Jan 2026")
+        assert str(session).endswith("· 7 Dec 2026")
+    with translation.override("hi"):
+        assert "Jan" not in str(cohort) and "2026" in str(cohort)
+        assert "Dec" not in str(session)

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from placements.demo import seed_placements
 from placements import summaries
+from placements.demo import seed_placements
 from placements.public_figures import invalidate_public_figures
 from skills.demo import seed_centres_and_trades
 from skills.demo_tracker import seed_certificates, seed_tracker

@@ -424,10 +424,11 @@ class VacancyReport(models.Model):
 # Reporting summaries. placements.summaries keeps them in step with the tracker (each save of an
 # enrolment, outcome, trainee, cohort or course rewrites the rows of the women it touches, and the
 # bulk paths rewrite theirs), so that placements.outcomes reads a state's figures from a row per
-# woman instead of grouping a million enrolments per report. Years are bit masks: bit (year - 2000)
+# woman instead of grouping a million enrolments per report. Years are bit masks: bit (year - 1999)
 # is set when she completed a course in that calendar year (or Indian financial year starting in
 # it), so "trained in 2016 to 2025" is one bitwise AND, and a woman trained in two years is one row.
-SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR = 2000, 2062  # 63 bits of a signed 64-bit integer
+# Reports may ask for the years 2000 to 2060; bits 0 to 62 (a signed 64-bit integer) hold them.
+SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR = 1999, 2060
 
 
 class TrainedWoman(models.Model):

@@ -30,6 +30,8 @@ from skills.models import Centre, Trade
 
 from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, FollowUp, WorkSpell
 
+FIRST_YEAR = SUMMARY_BASE_YEAR + 1  # the summaries hold all of calendar year 2000 and later
+
 
 @dataclass(frozen=True)
 class Period:
@@ -41,9 +43,8 @@ class Period:
     financial: bool = False
 
     def __post_init__(self):
-        # The summaries hold financial years 2000-01 to 2062-63 and calendar years 2001 to 2062.
-        if not (SUMMARY_BASE_YEAR + 1 <= self.first_year <= self.last_year <= SUMMARY_LAST_YEAR):
-            raise ValueError(f"Years must run from {SUMMARY_BASE_YEAR + 1} to {SUMMARY_LAST_YEAR}, in order.")
+        if not (FIRST_YEAR <= self.first_year <= self.last_year <= SUMMARY_LAST_YEAR):
+            raise ValueError(f"Years must run from {FIRST_YEAR} to {SUMMARY_LAST_YEAR}, in order.")
 
     @classmethod
     def year(cls, year, financial=False):

@@ -22,13 +22,15 @@ from skills.models import Enrolment, Trainee
 from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, TrainedWoman, TrainedWomanTrade, WorkSpell
 
 CHUNK = 2000  # women per statement when rewriting a list of them
+SUMMARY_MODELS = (WorkSpell, TrainedWomanTrade, TrainedWoman)  # in the order rows are deleted
 
-# Completions that fit the masks: financial year 2000-01 (from April 2000) to calendar year 2062.
-FIRST_DAY, LAST_DAY = f"{SUMMARY_BASE_YEAR}-04-01", f"{SUMMARY_LAST_YEAR}-12-31"
+# Completions that fit the masks: from financial year 1999-2000 (April 1999) to calendar year 2061 (up
+# to March 2061, the end of financial year 2060-61, the last a Period may ask for).
+FIRST_DAY, LAST_DAY = f"{SUMMARY_BASE_YEAR}-04-01", f"{SUMMARY_LAST_YEAR + 2}-03-31"
 
 
 def year_bit(year):
-    """1 << (year - 2000), as a 64-bit integer expression."""
+    """1 << (year - 1999), as a 64-bit integer expression."""
     return Cast(Value(1), BigIntegerField()).bitleftshift(Cast(year - SUMMARY_BASE_YEAR, IntegerField()))
 
 
@@ -78,13 +80,14 @@ def refresh(trainee_ids=None):
     One rewrite at a time per woman: two transactions changing her records at once would otherwise
     each delete the rows they can see and insert their own, leaving both sets. So a rewrite first
     locks her trainee row (in id order, so that two rewrites never wait for each other in a circle),
-    and a rewrite of everyone locks the summary tables against every other rewrite."""
+    and a rewrite of everyone locks the summary tables against every other rewrite. The row lock is
+    FOR NO KEY UPDATE, which does not block the foreign-key checks of other transactions inserting
+    rows that point at her (a rewrite of everyone inserts such rows), so it cannot deadlock with them;
+    the tables are locked in the order the rewrites delete from them."""
     with transaction.atomic():
         if trainee_ids is None:
             if connection.vendor == "postgresql":
-                tables = ", ".join(
-                    model._meta.db_table for model in (TrainedWoman, TrainedWomanTrade, WorkSpell)
-                )
+                tables = ", ".join(model._meta.db_table for model in SUMMARY_MODELS)
                 with connection.cursor() as cursor:
                     cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
             rewrite(None)
@@ -92,7 +95,8 @@ def refresh(trainee_ids=None):
         ids = sorted(set(trainee_ids))
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            list(Trainee.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            locked = Trainee.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
+            list(locked.values_list("pk"))
             rewrite(chunk)
 
 
@@ -104,7 +108,7 @@ def rewrite(ids):
         women, trades = women.filter(trainee_id__in=ids), trades.filter(trainee_id__in=ids)
         where, params = f"WHERE trainee_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
     with connection.cursor() as cursor:
-        for model in (WorkSpell, TrainedWomanTrade, TrainedWoman):
+        for model in SUMMARY_MODELS:
             cursor.execute(f"DELETE FROM {model._meta.db_table} {where}", params)
         insert(cursor, TrainedWoman, ["trainee_id", "centre_id", "calendar_years", "financial_years"], women)
         insert(
@@ -139,9 +143,19 @@ def women_of_cohorts(cohorts):
 # related rows may not be there yet; refresh_outcome_summaries is the way after a fixture load.
 
 
+def remember_trainee(sender, instance, raw=False, **kwargs):
+    """Before a save: whose record this was, in case the save moves it to another woman."""
+    if not raw and instance.pk is not None:
+        instance._summaries_trainee_before = (
+            sender.objects.filter(pk=instance.pk).values_list("trainee_id", flat=True).first()
+        )
+
+
 def outcome_or_enrolment_changed(sender, instance, raw=False, **kwargs):
+    """After a save or delete: rewrite the woman it belongs to, and the one it belonged to."""
     if not raw:
-        refresh([instance.trainee_id])
+        before = getattr(instance, "_summaries_trainee_before", None)
+        refresh({instance.trainee_id} | ({before} if before else set()))
 
 
 def trainee_saved(sender, instance, created, raw=False, **kwargs):
@@ -169,3 +183,17 @@ def import_logged(sender, instance, created, **kwargs):
             .values_list("trainee_id", flat=True)
             .distinct()
         )
+
+
+def build_if_missing(sender, **kwargs):
+    """After migrate: build the summaries of a database that has completions but no summaries yet
+    (one from before they existed, or restored without them). Today's code against today's schema,
+    which a data migration could not promise for every later schema."""
+    if kwargs.get("using", "default") != "default":
+        return
+    tables = connection.introspection.table_names()
+    if not {Enrolment._meta.db_table, TrainedWoman._meta.db_table} <= set(tables):
+        return  # migrated back to before the summaries
+    completed = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED)
+    if completed.exists() and not TrainedWoman.objects.exists():
+        refresh()

@@ -73,7 +73,7 @@ def reason_not_to_issue(enrolment):
 
 
 def _issue(enrolment, user, on):
-    centre = Centre.objects.select_for_update().get(pk=enrolment.cohort.centre_id)
+    centre = Centre.objects.select_for_update(no_key=True).get(pk=enrolment.cohort.centre_id)
     year = on.year
     last = Certificate.objects.filter(centre=centre, year=year).aggregate(last=Max("serial"))["last"] or 0
     certificate = Certificate(

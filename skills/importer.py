@@ -294,7 +294,10 @@ class RecordsImport:
         if lock:
             # Imports into the same centre wait for each other, so that neither duplicates the other's rows.
             list(
-                Centre.objects.select_for_update().filter(pk__in=centre_ids).order_by("pk").values_list("pk")
+                Centre.objects.select_for_update(no_key=True)
+                .filter(pk__in=centre_ids)
+                .order_by("pk")
+                .values_list("pk")
             )
         trainees = (
             Trainee.objects.filter(centre__in=centre_ids)

@@ -19,7 +19,7 @@ class EnrolmentError(ValidationError):
 
 
 def _locked_cohort(cohort):
-    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+    return Cohort.objects.select_for_update(no_key=True).get(pk=cohort.pk)
 
 
 def _take_seats(cohort, count):

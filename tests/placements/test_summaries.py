@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from placements import services, summaries
@@ -197,6 +197,22 @@ def test_changing_a_courses_trade_or_a_cohorts_course_moves_the_trade_figures(hi
     assert_same_as_reference(Scope(district="Changepur"), 2021, 2024)
 
 
+def test_moving_an_outcome_or_an_enrolment_to_another_woman_rewrites_both(history):
+    placement = Placement.objects.filter(trainee__centre__in=history).first()
+    enrolment = Enrolment.objects.filter(
+        trainee__centre__in=history, status=Enrolment.Status.COMPLETED
+    ).first()
+    other = Trainee.objects.create(
+        centre=history[1], full_name="Right Woman", date_of_birth=datetime.date(1991, 1, 1)
+    )
+    placement.trainee = enrolment.trainee = other
+    placement.save()
+    enrolment.save()
+    assert WorkSpell.objects.filter(trainee=other).exists()
+    assert_summaries_current()
+    assert_same_as_reference(Scope(district="Changepur"), 2021, 2024)
+
+
 def test_deleting_an_outcome_or_undoing_a_completion_updates_the_summaries(history):
     Placement.objects.filter(trainee__centre__in=history).first().delete()
     SelfEmployment.objects.filter(trainee__centre__in=history).first().delete()
@@ -238,9 +254,21 @@ def test_refresh_command_rebuilds_from_nothing(db, capsys):
     assert "women trained" in capsys.readouterr().out
 
 
-def test_a_period_outside_the_summaries_years_is_refused():
+def test_a_period_outside_the_summaries_years_is_refused(db):
+    assert Period.year(2000).years_mask == 2  # calendar 2000 is bit 1; financial 1999-2000 is bit 0
     with pytest.raises(ValueError, match="Years must run"):
         Period.year(1999)
+    with pytest.raises(CommandError, match="Years run from 2000 to 2060"):
+        call_command("report_outcomes", "--from", "1998", "--to", "2001")
+
+
+def test_migrate_builds_missing_summaries_and_leaves_present_ones(db):
+    kept = summary_rows()
+    with connection.cursor() as cursor:
+        for table in ("placements_workspell", "placements_trainedwomantrade", "placements_trainedwoman"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
+    call_command("migrate", verbosity=0)
+    assert summary_rows() == kept
 
 
 @pytest.mark.skipif(

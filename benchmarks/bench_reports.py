@@ -79,6 +79,12 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--first", type=int, default=2016)
     parser.add_argument("--last", type=int, default=2025)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="also compute the figures straight from the tracker (tests/placements/reference_outcomes.py), "
+        "time that, and say whether both give the same figures",
+    )
     args = parser.parse_args()
     print(
         f"Data set on {connection.vendor} ({connection.settings_dict['NAME']}): {Trainee.objects.count():,} trainees, "
@@ -99,6 +105,31 @@ def main():
         flag = "" if median < TARGET_SECONDS else "  <-- over target"
         print(f"  {label:<18} median {median * 1000:>7.0f} ms  slowest {slowest * 1000:>7.0f} ms{flag}")
     print(f"Target: the state-wide report by year and trade under {TARGET_SECONDS:.0f} s.")
+    if args.check:
+        check_against_reference(state, args.first, args.last)
+
+
+def check_against_reference(scope, first, last):
+    from tests.placements import reference_outcomes as reference
+
+    for financial in (False, True):
+        span = Period.years(first, last, financial)
+        started = time.perf_counter()
+        total = reference.figures(scope, span)
+        years = reference.by_year(scope, first, last, financial)
+        trades = reference.by_trade(scope, span)
+        elapsed = time.perf_counter() - started
+        computed = report(scope, first, last, financial, every_year_in_detail=True)
+        same = (
+            computed.total.as_dict() == total.as_dict()
+            and [year.as_dict() for year in computed.years] == [year.as_dict() for year in years]
+            and computed.trades == trades
+        )
+        kind = "financial" if financial else "calendar"
+        print(
+            f"  straight from the tracker ({kind} years): {elapsed * 1000:.0f} ms; "
+            f"same figures as the summaries: {'yes' if same else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,15 +3,23 @@
 The summaries are facts about each woman, derived from her completed enrolments and her outcomes;
 placements.outcomes computes every figure from them. They are rewritten woman by woman, inside the
 transaction that changed her records, so a report never sees a change without its summary:
-- each save or delete of an enrolment, placement or self-employment rewrites its woman's rows, and a
-  save of a trainee (her home centre may have changed), a cohort or a course (the trade may have
-  changed) rewrites the rows of the women with a completion in it (placements.apps connects these);
+- each save or delete of an enrolment, placement or self-employment rewrites its woman's rows (and
+  those of the woman it belonged to before the save), and a save of a trainee (her home centre may
+  have changed), a cohort or a course (the trade may have changed) rewrites the rows of the women
+  with a completion in it (placements.apps connects these);
 - writes that send no signals call refresh() themselves: the historical import (after each centre,
   through its log entry), the demo data, and benchmarks/generate_state_dataset.py;
-- `manage.py refresh_outcome_summaries` rewrites everything, e.g. after editing the database by hand.
+- `migrate` builds them for a database that has completions but no summaries yet, and
+  `manage.py refresh_outcome_summaries` rewrites everything, e.g. after editing the database by hand.
 tests/placements/test_summaries.py checks the figures against a direct computation from the tracker.
 
-Each rewrite is a DELETE and an INSERT ... SELECT per table, so a whole state rebuilds in seconds."""
+Known gap: a course's trade (or a cohort's course) changed at the very moment another transaction
+records a completion in it can leave that one woman under the old trade until the next change to
+her records or a refresh_outcome_summaries; both are rare, and locking every cohort on every
+rewrite to close it would cost more than it saves.
+
+Each rewrite is a DELETE and an INSERT ... SELECT per table: a state's 300,000 women rebuild in
+about 20 seconds."""
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, IntegerField, Q, Sum, Value, When

@@ -317,13 +317,8 @@ def figures(scope, period):
     return compute(scope, [period])[0][0]
 
 
-def by_year(scope, first_year, last_year, financial=False):
-    """Each year's figures, trades included."""
-    periods = [Period.year(year, financial) for year in range(first_year, last_year + 1)]
-    return compute(scope, periods, detailed_periods=range(len(periods)))[0]
-
-
 def trade_rows(women_by_trade):
+    """Per trade, by name: the women trained in it, and how many of them are in paying work."""
     trades = Trade.objects.in_bulk(women_by_trade)
     rows = [
         {
@@ -335,11 +330,6 @@ def trade_rows(women_by_trade):
         for trade_id, (trained, in_paying_work) in women_by_trade.items()
     ]
     return sorted(rows, key=lambda row: row["name"])
-
-
-def by_trade(scope, period):
-    """Per trade: the women trained in it in the period, and how many of them are in paying work."""
-    return trade_rows(compute(scope, [period])[1])
 
 
 def report(scope, first_year, last_year, financial=False, every_year_in_detail=False):

@@ -48,7 +48,8 @@ def completions_by(*groups):
     year = ExtractYear("completed_on")
     financial_year = Case(When(completed_on__month__lt=4, then=year - 1), default=year)
     return (
-        Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, completed_on__range=(FIRST_DAY, LAST_DAY))
+        Enrolment.objects.completed()
+        .filter(completed_on__range=(FIRST_DAY, LAST_DAY))
         .values(*groups)
         .annotate(
             calendar=Sum(year_bit(year), distinct=True),
@@ -140,11 +141,7 @@ def insert(cursor, model, columns, queryset):
 
 
 def women_of_cohorts(cohorts):
-    return set(
-        Enrolment.objects.filter(cohort__in=cohorts, status=Enrolment.Status.COMPLETED).values_list(
-            "trainee_id", flat=True
-        )
-    )
+    return set(Enrolment.objects.completed().filter(cohort__in=cohorts).values_list("trainee_id", flat=True))
 
 
 # Signal receivers (placements.apps connects them). raw is set while loading fixtures, when the
@@ -202,6 +199,5 @@ def build_if_missing(sender, **kwargs):
     tables = connection.introspection.table_names()
     if not {Enrolment._meta.db_table, TrainedWoman._meta.db_table} <= set(tables):
         return  # migrated back to before the summaries
-    completed = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED)
-    if completed.exists() and not TrainedWoman.objects.exists():
+    if Enrolment.objects.completed().exists() and not TrainedWoman.objects.exists():
         refresh()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from placements import services
 from placements.models import FollowUp, Placement, SelfEmployment
-from placements.outcomes import Period, Scope, by_trade, figures
+from placements.outcomes import Period, Scope, figures, report
 from skills.models import Cohort, Course, Enrolment, Trainee
 from tests.factories import CentreFactory
 
@@ -160,7 +160,7 @@ def test_a_centre_with_no_data(centre):
         None,
         None,
     )
-    assert by_trade(Scope(centre="figurepur"), Period.years(2016, 2025)) == []
+    assert report(Scope(centre="figurepur"), 2016, 2025).trades == []
 
 
 def test_scope_by_district_and_state(centre):

@@ -258,7 +258,7 @@ def test_a_period_outside_the_summaries_years_is_refused(db):
     assert Period.year(2000).years_mask == 2  # calendar 2000 is bit 1; financial 1999-2000 is bit 0
     with pytest.raises(ValueError, match="Years must run"):
         Period.year(1999)
-    with pytest.raises(CommandError, match="Years run from 2000 to 2060"):
+    with pytest.raises(CommandError, match="Years must run from 2000 to 2060"):
         call_command("report_outcomes", "--from", "1998", "--to", "2001")
 
 

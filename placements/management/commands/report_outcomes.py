@@ -4,8 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from placements.models import SUMMARY_LAST_YEAR
-from placements.outcomes import FIRST_YEAR, Scope, report
+from placements.outcomes import Scope, report
 from skills.models import Centre
 
 
@@ -33,10 +32,11 @@ class Command(BaseCommand):
         last = last or timezone.localdate().year
         if last < first:
             raise CommandError("--to must not be before --from.")
-        if not (first >= FIRST_YEAR and last <= SUMMARY_LAST_YEAR):
-            raise CommandError(f"Years run from {FIRST_YEAR} to {SUMMARY_LAST_YEAR}.")
         scope = Scope(centre=centre or "")
-        figures = report(scope, first, last, financial_year, every_year_in_detail=True)
+        try:
+            figures = report(scope, first, last, financial_year, every_year_in_detail=True)
+        except ValueError as error:  # years the figures do not cover
+            raise CommandError(str(error)) from error
         total, years, trades = figures.total, figures.years, figures.trades
         if format == "json":
             self.stdout.write(

@@ -53,6 +53,9 @@ def browser():
 def context(browser):
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(10_000)
+    # A page's first load renders cold templates on a shared 2-core CI machine; one PostgreSQL run
+    # took more than 10 s for the home page there while every later load took well under one.
+    context.set_default_navigation_timeout(30_000)
     try:
         yield context
     finally:

@@ -1,5 +1,8 @@
 """E-mails to employers, and the links in them that confirm an e-mail address.
 
+Employers deal with the programme's neutral face (skills/neutral.py): every e-mail comes from the
+neutral sender, names the programme, and links to the neutral host.
+
 A confirmation link carries only a signed, opaque token: the account's number and a keyed hash
 of its state, never the address itself. Confirming changes that state, so a link works once;
 it expires after VERIFICATION_MAX_AGE."""
@@ -13,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from skills.neutral import neutral_url, programme_name
 
 from .models import Employer, EmployerAccount
 
@@ -47,9 +52,10 @@ def account_for_verification_token(token):
 
 
 def _send(template, to, context):
+    context = {**context, "programme": programme_name()}
     subject = render_to_string(f"placements/emails/{template}_subject.txt", context)
     body = render_to_string(f"placements/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])
+    send_mail(" ".join(subject.split()), body, settings.SAKHI_NEUTRAL_FROM_EMAIL, [to])
 
 
 def send_verification_email(request, account):
@@ -59,7 +65,7 @@ def send_verification_email(request, account):
         account.user.email,
         {
             "employer": account.employer,
-            "verify_url": request.build_absolute_uri(url),
+            "verify_url": neutral_url(url),
             "days": VERIFICATION_MAX_AGE.days,
         },
     )
@@ -71,8 +77,8 @@ def send_already_registered_email(request, email):
         "already_registered",
         email,
         {
-            "login_url": request.build_absolute_uri(reverse("employer_login")),
-            "reset_url": request.build_absolute_uri(reverse("employer_password_reset")),
+            "login_url": neutral_url(reverse("employer_login")),
+            "reset_url": neutral_url(reverse("employer_password_reset")),
         },
     )
 
@@ -87,10 +93,12 @@ def send_review_email(employer):
         with translation.override(language):
             context = {
                 "employer": employer,
-                "login_url": settings.WAGTAILADMIN_BASE_URL + reverse("employer_login"),
+                "login_url": neutral_url(reverse("employer_login")),
+                "programme": programme_name(),
             }
             subject = render_to_string(f"placements/emails/{template}_subject.txt", context)
             subjects.append(" ".join(subject.split()))
             bodies.append(render_to_string(f"placements/emails/{template}.txt", context).strip())
     subject, body = " / ".join(subjects), "\n\n----\n\n".join(bodies) + "\n"
-    send_mass_mail([(subject, body, None, [email]) for email in recipients if email])
+    sender = settings.SAKHI_NEUTRAL_FROM_EMAIL
+    send_mass_mail([(subject, body, sender, [email]) for email in recipients if email])

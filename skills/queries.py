@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language
 
 from .models import Centre, Certificate, Cohort, Trade, normalise_verification_code  # noqa: F401 (re-exported)
+from .neutral import issuer_name
 
 
 def open_cohorts():
@@ -55,7 +56,7 @@ class CertificateCheck:
     status: str  # "valid" or "revoked"
     name: str  # first name and the initial of the surname
     course: str
-    district: str
+    issuer: str  # the neutral issuer printed on the certificate: programme and district
     issued_on: datetime.date
     number: str
 
@@ -82,7 +83,7 @@ def check_certificate(code):
         status="valid" if certificate.is_valid else "revoked",
         name=short_name(trainee.name_hi if in_hindi and trainee.name_hi else trainee.full_name),
         course=course.localized_title,
-        district=certificate.centre.localized_district,
+        issuer=issuer_name(certificate.centre.localized_district),
         issued_on=certificate.issued_on,
         number=certificate.number,
     )

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextMixin
 from skills.roles import COORDINATORS
 
 from .models import VacancyReport
@@ -29,7 +30,7 @@ def coordinator_addresses():
     )
 
 
-class VacancyReportForm(forms.Form):
+class VacancyReportForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("What is wrong with this vacancy?"),
         help_text=_(

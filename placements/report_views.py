@@ -5,9 +5,6 @@ Every figure comes from placements.outcomes; this module only chooses the scope 
 report_filters), lays the figures out, and keeps each page's database work to a fixed number of
 queries, whatever the number of years shown or of women behind the figures."""
 
-import csv
-import io
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -18,12 +15,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from skills.views import spreadsheet_safe
+from core.exports import FORMATS
+from skills.exports import audited_spreadsheet
+from skills.models import Centre
 
 from . import report_pdf
 from .charts import Series, bar_chart
@@ -31,7 +28,6 @@ from .outcomes import report
 from .report_filters import OutcomeReportFilter, YearKind
 
 TRAINED_COLOUR, WORKING_COLOUR = "#007d7e", "#b45309"  # both 4.5:1 or more on white
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def user_can_view_outcome_reports(user):
@@ -193,47 +189,30 @@ class OutcomeReportView(OutcomeReportMixin, WagtailAdminTemplateMixin, TemplateV
 
 
 class OutcomeReportExportView(OutcomeReportMixin, View):
-    """The table by year or by trade as CSV (UTF-8 with a byte-order mark, for Excel) or XLSX."""
+    """The table by year or by trade as CSV (UTF-8 with a byte-order mark, for Excel) or XLSX,
+    through the one audited writer that every export uses."""
 
     def get(self, request, table, fmt):
-        if table not in OutcomeReport.TABLES or fmt not in ("csv", "xlsx"):
+        if table not in OutcomeReport.TABLES or fmt not in FORMATS:
             raise Http404
         report = self.report_or_none()
         if report is None:
             return self.back_to_the_form()
         header, rows = OutcomeReport.TABLES[table](report)
-        rows = [[spreadsheet_safe(cell) for cell in row] for row in [header, *rows]]
-        file_name = f"{report.selection.file_stem}-{table}.{fmt}"
-        if fmt == "csv":
-            response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(xlsx_bytes(rows, table), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-        return response
-
-
-def csv_bytes(rows):
-    text = io.StringIO()
-    text.write("\ufeff")  # a byte-order mark, so that Excel reads the UTF-8 correctly
-    csv.writer(text).writerows(["" if cell is None else cell for cell in row] for row in rows)
-    return text.getvalue().encode()
-
-
-def xlsx_bytes(rows, sheet_title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 40)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        return audited_spreadsheet(
+            request,
+            model=Centre,  # the figures are of centres, not of any one woman's record
+            list_name=_("Outcome report, %(table)s") % {"table": table},
+            fmt=fmt,
+            header=header,
+            rows=rows,
+            row_count=len(rows),
+            filter_names=self.filterset.form.fields,
+            filename=f"{report.selection.file_stem}-{table}",
+            sheet_title=table,
+            stream=False,
+            fit_columns=True,
+        )
 
 
 class OutcomeReportPDFView(OutcomeReportMixin, View):

@@ -4,6 +4,9 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.feeds import PlainTextRssFeed
+from core.formats import monthly_pay_range
+
 from .filters import on_the_board, with_display_text
 
 FEED_LENGTH = 50
@@ -12,6 +15,8 @@ FEED_LENGTH = 50
 class VacancyFeed(Feed):
     """RSS of the vacancies open now, newest first. Served at /vacancies/feed/ and /hi/vacancies/feed/:
     the feed's language (left unset) is the request's, and its links stay in that language."""
+
+    feed_type = PlainTextRssFeed  # titles as plain text, descriptions escaped (core/feeds.py)
 
     def title(self):
         return _("Sakhi vacancies")
@@ -36,7 +41,7 @@ class VacancyFeed(Feed):
         return _("%(organisation)s, %(district)s. %(pay)s. Closes on %(closing)s.") % {
             "organisation": item.employer.organisation,
             "district": item.district_name,
-            "pay": item.pay_text,
+            "pay": monthly_pay_range(item.pay_min, item.pay_max),
             "closing": formats.date_format(item.closing_date, "j F Y"),
         }
 

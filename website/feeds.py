@@ -1,9 +1,13 @@
 from django.contrib.syndication.views import Feed
 from django.utils.translation import gettext as _
 
+from core.feeds import PlainTextRssFeed
+
 
 class NewsFeed(Feed):
     """RSS for one language's news index."""
+
+    feed_type = PlainTextRssFeed  # titles as plain text, descriptions escaped (core/feeds.py)
 
     def __init__(self, index_page):
         super().__init__()

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -27,8 +29,27 @@ def language_links(context):
     links = []
     for code, name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(request.get_full_path(), code)
+        url = same_site_path(url) or language_home(code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+def same_site_path(url):
+    """`url` if it is a path on this site, else "".
+
+    A link built from the request's path must stay on this site: a request for `//evil.example`
+    (or `/%2F%2Fevil.example`, which arrives decoded) has a path that browsers read as another
+    host, as they do `/\\host` and anything with a scheme or with whitespace they strip."""
+    if not url.startswith("/") or url[1:2] in ("/", "\\"):
+        return ""
+    if any(character.isspace() or ord(character) < 32 for character in url):
+        return ""
+    parts = urlsplit(url)
+    return "" if parts.scheme or parts.netloc else url
+
+
+def language_home(code):
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 @register.simple_tag(takes_context=True)

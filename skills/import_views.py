@@ -24,6 +24,8 @@ from django.views.generic import FormView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.uploads import CSV, checked_upload
+
 from .importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_records, user_can_import
 
 SESSION_KEY = "sakhi_import_upload"
@@ -86,7 +88,9 @@ class ImportUploadForm(forms.Form):
                 )
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
-        return file
+        # The one check every upload passes (core.uploads): a .csv name, and not a spreadsheet,
+        # PDF, image or program saved under one.
+        return checked_upload(file, kinds=[CSV], max_bytes=MAX_UPLOAD_BYTES)
 
 
 class ImportRecordsView(WagtailAdminTemplateMixin, FormView):
@@ -152,9 +156,10 @@ class ImportConfirmView(ImportRecordsView):
             return self.render_preview(result, name)
         messages.success(
             request,
+            # Counts as "label: number", so that one row or one trainee reads right in both languages.
             _(
-                "Imported %(rows)d rows of %(name)s: %(trainees)d trainees, %(cohorts)d cohorts and "
-                "%(enrolments)d enrolments created; %(unchanged)d were already in the tracker."
+                "Imported %(name)s. Rows: %(rows)d. Created: trainees %(trainees)d, cohorts %(cohorts)d, "
+                "enrolments %(enrolments)d. Already in the tracker: %(unchanged)d."
             )
             % {
                 "rows": result.rows,

@@ -14,11 +14,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from .models import Centre, Cohort, Course, Enrolment, Trade, Trainee
@@ -65,6 +66,12 @@ STATUSES = {
 MIN_CAPACITY = 30
 BATCH_SIZE = 1000
 PROGRESS_EVERY = 1000
+
+# Free text that may run over several lines of a cell; every other cell is one line.
+MULTILINE_COLUMNS = ("dropout_reason", "guardian_consent_basis")
+# Letters that print as nothing at all (Hangul fillers, the braille blank): with spaces and
+# zero-width format characters, a name made only of these is no name.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DAY_FIRST_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
@@ -122,6 +129,59 @@ def parse_date(text):
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
         raise CellError(_('"%(value)s" is not a real date') % {"value": text}) from None
+
+
+def parse_status(text):
+    status = STATUSES.get(" ".join(text.split()).lower())
+    if status is None:
+        raise CellError(
+            _('"%(value)s" is not a status; write enrolled, dropped, completed or not_passed')
+            % {"value": text}
+        )
+    return status
+
+
+def is_invisible(character):
+    return character.isspace() or unicodedata.category(character) == "Cf" or character in BLANK_LETTERS
+
+
+def clean_cell(column, raw):
+    """The one check every cell passes before any rule reads it: the value as the rules use it
+    (text stripped, a date, a status; None for an empty date), or CellError saying what is wrong.
+
+    Control characters are refused: a NUL cannot be stored in PostgreSQL and breaks spreadsheets,
+    and the others are invisible damage. So is a cell of only invisible characters (a name of a
+    zero-width joiner and a no-break space), which would look empty everywhere it is shown.
+    Joiners inside a word are kept: Devanagari needs them."""
+    value = raw.strip()
+    for character in value:
+        if unicodedata.category(character) in ("Cc", "Cs") and not (
+            column in MULTILINE_COLUMNS and character in "\t\r\n"
+        ):
+            raise CellError(
+                _("contains a control character (U+%(code)04X), which cannot be stored; retype this cell")
+                % {"code": ord(character)}
+            )
+    if value and all(is_invisible(character) for character in value):
+        raise CellError(
+            _(
+                "only invisible characters (such as zero-width or no-break spaces); write it, or leave it empty"
+            )
+        )
+    if not value:
+        if column in REQUIRED_COLUMNS:
+            raise CellError(_("required, but empty"))
+        return None if column in DATE_COLUMNS else ""
+    if column in MAX_LENGTHS and len(value) > MAX_LENGTHS[column]:
+        raise CellError(
+            _("%(length)d characters, but at most %(max)d fit")
+            % {"length": len(value), "max": MAX_LENGTHS[column]}
+        )
+    if column in DATE_COLUMNS:
+        return parse_date(value)
+    if column == "status":
+        return parse_status(value)
+    return value
 
 
 def name_key(name):
@@ -278,7 +338,7 @@ class RecordsImport:
         """The centres the file names and the user may change: only their records are read."""
         index = positions["centre"]
         named = {
-            self.centres.get(cells[index].strip(" ").casefold())
+            self.centres.get(cells[index].strip().casefold())  # stripped as clean_cell strips
             for _line, cells in rows
             if index < len(cells)
         }
@@ -354,13 +414,17 @@ class RecordsImport:
                     Problem(
                         line,
                         "",
-                        _("this line has %(cells)d cells, but the header names only %(columns)d columns")
+                        ngettext(
+                            "this line has %(cells)d cells, but the header names only %(columns)d column",
+                            "this line has %(cells)d cells, but the header names only %(columns)d columns",
+                            width,
+                        )
                         % {"cells": len(cells), "columns": width},
                     )
                 )
             else:
                 values = {
-                    column: (cells[index].strip(" ") if index < len(cells) else "")
+                    column: (cells[index] if index < len(cells) else "")
                     for column, index in positions.items()
                 }
                 self.check_row(line, values)
@@ -382,90 +446,80 @@ class RecordsImport:
         def problem(column, message):
             problems.append(Problem(line, column, message))
 
-        def text(column, required=False):
-            value = values.get(column, "")
-            if required and not value:
-                problem(column, _("required, but empty"))
-            elif column in MAX_LENGTHS and len(value) > MAX_LENGTHS[column]:
-                problem(
-                    column,
-                    _("%(length)d characters, but at most %(max)d fit")
-                    % {"length": len(value), "max": MAX_LENGTHS[column]},
-                )
-            return value
-
-        def date(column, required=False):
-            value = text(column, required)
-            if not value:
-                return None
+        cells = {}
+        for column in COLUMNS:
             try:
-                return parse_date(value)
+                cells[column] = clean_cell(column, values.get(column, ""))
             except CellError as error:
                 problem(column, str(error))
-                return None
+        centre = self.check_centre(cells.get("centre"), problem)
+        trade = self.check_trade(cells.get("trade"), problem)
+        if problems:
+            # The rules below compare cells with each other: they run only on a line whose every
+            # cell is clean, so none of them ever sees an unparsed or missing value.
+            self.result.problems.extend(problems)
+            return
+        self.check_rules(cells, problem)
+        if not problems:
+            self.match(line, cells, centre, trade, problem)
+        self.result.problems.extend(problems)
 
-        centre = self.check_centre(text("centre", required=True), problem)
-        trade = self.check_trade(text("trade", required=True), problem)
-        title = text("course", required=True)
-        full_name = text("full_name", required=True)
-        fields = {
-            "register_number": text("register_number"),
-            "name_hi": text("name_hi"),
-            "district": text("district"),
-            "guardian_consent_basis": values.get("guardian_consent_basis", "").strip(),
-        }
-        dropout_reason = text("dropout_reason")
-        born = date("date_of_birth", required=True)
-        start = date("cohort_start", required=True)
-        end = date("cohort_end", required=True)
-        enrolled_on = date("enrolled_on")
-        completed_on = date("completion_date")
-        status = self.check_status(text("status", required=True), problem)
-
-        if born and born > self.today:
-            problem("date_of_birth", _("%(date)s is in the future") % {"date": born})
-        elif born and not fields["guardian_consent_basis"] and age_on(born, self.today) < 18:
-            problem(
+    def check_rules(self, cells, rule):
+        """The rules between a line's cells; every cell is clean and parsed."""
+        born, start, end = cells["date_of_birth"], cells["cohort_start"], cells["cohort_end"]
+        status, completed_on = cells["status"], cells["completion_date"]
+        if born > self.today:
+            rule("date_of_birth", _("%(date)s is in the future") % {"date": born})
+        elif not cells["guardian_consent_basis"] and age_on(born, self.today) < 18:
+            rule(
                 "date_of_birth",
                 _("she is under 18: give the basis of her guardian's consent in guardian_consent_basis"),
             )
-        if born and start and born >= start:
-            problem(
+        if born >= start:
+            rule(
                 "date_of_birth",
                 _("%(date)s is not before cohort_start %(start)s") % {"date": born, "start": start},
             )
-        if start and end and end < start:
-            problem(
-                "cohort_end", _("%(date)s is before cohort_start %(start)s") % {"date": end, "start": start}
-            )
-        if enrolled_on and end and enrolled_on > end:
-            problem(
-                "enrolled_on", _("%(date)s is after cohort_end %(end)s") % {"date": enrolled_on, "end": end}
-            )
-        enrolled_on = enrolled_on or start
+        if end < start:
+            rule("cohort_end", _("%(date)s is before cohort_start %(start)s") % {"date": end, "start": start})
+        enrolled_on = cells["enrolled_on"]
+        if enrolled_on and enrolled_on > end:
+            rule("enrolled_on", _("%(date)s is after cohort_end %(end)s") % {"date": enrolled_on, "end": end})
         if status == Enrolment.Status.COMPLETED:
-            self.check_completion(
-                values.get("completion_date", ""), completed_on, start, enrolled_on, problem
-            )
-        elif status and values.get("completion_date"):
-            problem(
+            self.check_completion(completed_on, start, enrolled_on or start, rule)
+        elif completed_on is not None:
+            rule(
                 "completion_date",
                 _('only for status completed, but the status is "%(status)s"') % {"status": status},
             )
-        if status and status != Enrolment.Status.DROPPED and dropout_reason:
-            problem(
+        if status != Enrolment.Status.DROPPED and cells["dropout_reason"]:
+            rule(
                 "dropout_reason",
                 _('only for status dropped, but the status is "%(status)s"') % {"status": status},
             )
-        if problems:
-            self.result.problems.extend(problems)
-            return
 
-        person = self.person_for(line, centre, full_name, born, fields, problem)
-        run = self.run_for(centre, trade, title, start, end, problem)
+    def match(self, line, cells, centre, trade, problem):
+        """The trainee, cohort and enrolment a clean line means."""
+        born, start, end = cells["date_of_birth"], cells["cohort_start"], cells["cohort_end"]
+        fields = {
+            column: cells[column]
+            for column in ("register_number", "name_hi", "district", "guardian_consent_basis")
+        }
+        person = self.person_for(line, centre, cells["full_name"], born, fields, problem)
+        run = self.run_for(centre, trade, cells["course"], start, end, problem)
         if person is not None and run is not None:
-            self.enrol(line, centre, person, run, status, enrolled_on, completed_on, dropout_reason, problem)
-        self.result.problems.extend(problems)
+            enrolled_on = cells["enrolled_on"] or start
+            self.enrol(
+                line,
+                centre,
+                person,
+                run,
+                cells["status"],
+                enrolled_on,
+                cells["completion_date"],
+                cells["dropout_reason"],
+                problem,
+            )
 
     def check_centre(self, value, problem):
         if not value:
@@ -494,24 +548,9 @@ class RecordsImport:
             )
         return trade
 
-    @staticmethod
-    def check_status(value, problem):
-        if not value:
-            return None
-        status = STATUSES.get(" ".join(value.split()).lower())
-        if status is None:
-            problem(
-                "status",
-                _('"%(value)s" is not a status; write enrolled, dropped, completed or not_passed')
-                % {"value": value},
-            )
-        return status
-
-    def check_completion(self, given, completed_on, start, enrolled_on, problem):
-        if not given:
+    def check_completion(self, completed_on, start, enrolled_on, problem):
+        if completed_on is None:
             problem("completion_date", _("required when the status is completed"))
-        elif completed_on is None:
-            return  # not a date: reported already
         elif completed_on > self.today:
             problem("completion_date", _("%(date)s is in the future") % {"date": completed_on})
         elif completed_on < start:
@@ -616,8 +655,10 @@ class RecordsImport:
                     Problem(
                         run.overbooked_at,
                         "",
-                        _(
-                            "the cohort %(cohort)s has %(capacity)d seats; with this file %(taken)d would be taken"
+                        ngettext(
+                            "the cohort %(cohort)s has %(capacity)d seat; with this file %(taken)d would be taken",
+                            "the cohort %(cohort)s has %(capacity)d seats; with this file %(taken)d would be taken",
+                            run.capacity,
                         )
                         % {"cohort": run.label, "capacity": run.capacity, "taken": run.taken},
                     )
@@ -728,7 +769,7 @@ def import_records(source, user=None, dry_run=False, progress=None, today=None):
             records.check(positions, rows)
             if result.ok:
                 records.write()
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:  # clean_cell should leave the database nothing to refuse
         result.problems.append(
             Problem(
                 None,

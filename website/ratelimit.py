@@ -1,9 +1,11 @@
-"""A small fixed-window rate limit per client address, kept in the cache.
+"""A small fixed-window rate limit per client address, kept in the cache, and the one reading of
+the client's address that the rate limits and the login lockout (django-axes) share.
 
-Enough to stop anyone enumerating certificate codes; behind a proxy, set
-SAKHI_TRUSTED_PROXY_COUNT so that the client's own address is used."""
+Behind a proxy, REMOTE_ADDR is the proxy's: set SAKHI_TRUSTED_PROXY_COUNT (and, for a proxy that
+does not use X-Forwarded-For, SAKHI_CLIENT_IP_HEADER) so that the client's own address is used."""
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -11,14 +13,26 @@ from django.core.cache import cache
 
 
 def client_address(request):
+    """The address the nearest trusted proxy saw the request come from.
+
+    Each proxy appends the address it saw to the header, so with N trusted proxies the Nth entry
+    from the right is the client's; entries further left are whatever the client sent and are
+    never believed. Without a trusted proxy, or when the header is too short or not an address,
+    this is REMOTE_ADDR. django-axes calls this too (AXES_CLIENT_IP_CALLABLE): a lockout is of a
+    username from this address, so nobody can lock staff out by failing from elsewhere."""
+    remote = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "SAKHI_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    if not proxies:
+        return remote
+    header = getattr(settings, "SAKHI_CLIENT_IP_HEADER", "X-Forwarded-For")
+    key = "HTTP_" + header.upper().replace("-", "_")
+    forwarded = [part.strip() for part in request.META.get(key, "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 def is_rate_limited(request, scope, limit, window_seconds):

@@ -14,6 +14,15 @@ def year_choices():
     return [(year, str(year)) for year in range(timezone.localdate().year + 1, 2015, -1)]
 
 
+def year_filter(label, **kwargs):
+    """A year drop-down whose first choice is "Any year".
+
+    Every choice filter here must offer a blank choice: Wagtail sends the whole filter form with
+    each search, and a drop-down without one sends its first year, so a search for a name found
+    only the women of that year (a TypedChoiceFilter has no blank choice of its own)."""
+    return django_filters.ChoiceFilter(choices=year_choices, empty_label=_("Any year"), label=label, **kwargs)
+
+
 class CentreScopedFilterSet(WagtailFilterSet):
     """Offers only the centres the user may see."""
 
@@ -29,16 +38,14 @@ class CohortFilterSet(CentreScopedFilterSet):
         field_name="course__trade", queryset=Trade.objects.all(), label=_("Trade")
     )
     status = django_filters.ChoiceFilter(choices=Cohort.Status.choices, label=_("Status"))
-    year = django_filters.TypedChoiceFilter(
-        choices=year_choices, coerce=int, method="filter_year", label=_("Year")
-    )
+    year = year_filter(_("Year"), method="filter_year")
 
     class Meta:
         model = Cohort
         fields = ["centre", "trade", "status", "year"]
 
     def filter_year(self, queryset, name, value):
-        return queryset.in_year(value)
+        return queryset.in_year(int(value))
 
 
 class TraineeFilterSet(CentreScopedFilterSet):
@@ -51,9 +58,7 @@ class TraineeFilterSet(CentreScopedFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Enrolment.Status.choices, label=_("Enrolment status"), method="by_enrolment"
     )
-    year = django_filters.TypedChoiceFilter(
-        choices=year_choices, coerce=int, label=_("Year enrolled"), method="by_enrolment"
-    )
+    year = year_filter(_("Year enrolled"), method="by_enrolment")
 
     class Meta:
         model = Trainee
@@ -85,9 +90,7 @@ class EnrolmentFilterSet(CentreScopedFilterSet):
         field_name="cohort__course__trade", queryset=Trade.objects.all(), label=_("Trade")
     )
     status = django_filters.ChoiceFilter(choices=Enrolment.Status.choices, label=_("Status"))
-    year = django_filters.TypedChoiceFilter(
-        choices=year_choices, coerce=int, field_name="enrolled_on__year", label=_("Year enrolled")
-    )
+    year = year_filter(_("Year enrolled"), field_name="enrolled_on__year")
     cohort = django_filters.NumberFilter(
         field_name="cohort_id", widget=django_filters.widgets.forms.HiddenInput
     )

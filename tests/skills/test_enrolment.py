@@ -173,7 +173,7 @@ def test_not_passed_has_no_completion_date(centre, course):
 
 def test_attendance_register_saves_everyone_in_one_go(centre, course):
     cohort = make_cohort(centre, course, capacity=40)
-    enrolments = services.enrol(make_trainees(centre, 40), cohort)
+    enrolments = services.enrol(make_trainees(centre, 40), cohort, on=cohort.start_date)
     session = CohortSession.objects.create(cohort=cohort, date=datetime.date(2026, 1, 6))
     present = [e.pk for e in enrolments[:35]]
     assert services.record_attendance(session, present) == (35, 40)

@@ -2,12 +2,11 @@
 
 Only what an employer agreed to publish leaves through here: no contact details, no candidates."""
 
-import re
-
 import django_filters
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import rupees
 from skills import queries
 
 from .models import Vacancy
@@ -27,20 +26,6 @@ def on_the_board():
     )
 
 
-def rupees(amount):
-    """An amount in rupees with Indian digit grouping: ₹1,25,000."""
-    return "₹" + re.sub(r"\B(?=(?:\d\d)*\d{3}$)", ",", str(amount))
-
-
-def pay_range(vacancy):
-    if vacancy.pay_min == vacancy.pay_max:
-        return gettext("%(pay)s a month") % {"pay": rupees(vacancy.pay_max)}
-    return gettext("%(low)s to %(high)s a month") % {
-        "low": rupees(vacancy.pay_min),
-        "high": rupees(vacancy.pay_max),
-    }
-
-
 def district_names():
     """{district: its name in the active language}, where a centre's district gives the Hindi spelling."""
     if get_language() != "hi":
@@ -49,10 +34,9 @@ def district_names():
 
 
 def with_display_text(vacancies):
-    """Give each vacancy its pay and district as the visitor's language writes them."""
+    """Give each vacancy its district as the visitor's language writes it (pay: the pay_range filter)."""
     names = district_names()
     for vacancy in vacancies:
-        vacancy.pay_text = pay_range(vacancy)
         vacancy.district_name = names.get(vacancy.district, vacancy.district)
     return vacancies
 

@@ -49,6 +49,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.formats import indian_number
 from skills.models import Centre, Trade, in_active_language
 
 from .outcomes import Period, Scope, figures
@@ -122,13 +123,7 @@ class Figure:
     @property
     def display(self):
         """The number with Indian digit grouping (1,23,456), as Indian public reports write it."""
-        digits = str(self.value)
-        head, tail = digits[:-3], digits[-3:]
-        groups = []
-        while head:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        return ",".join([*groups, tail])
+        return indian_number(self.value)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def test_seats_left_come_live_from_the_tracker(client, open_cohorts):
     cohort = open_cohorts.filter(centre__slug="buxar").first()
     Cohort.objects.filter(pk=cohort.pk).update(seats_taken=cohort.capacity - 3)
     body = client.get("/courses/", {"district": "Buxar"}).content.decode()
-    assert "<td>3</td>" in body
+    assert '<td data-label="Seats left">3</td>' in body
 
 
 def test_cohort_links_to_the_announcement_that_names_it(client, demo_site):

@@ -77,7 +77,7 @@ NEWS = [
     {
         "slug": "tailoring-graduates-lucknow",
         "days_ago": 12,
-        "tags": ["training", "lucknow"],
+        "tags": [("training", "प्रशिक्षण"), ("lucknow", "लखनऊ")],
         "title": (
             "Sixty women complete tailoring course in Lucknow",
             "लखनऊ में साठ महिलाओं ने सिलाई पाठ्यक्रम पूरा किया",
@@ -108,7 +108,7 @@ NEWS = [
     {
         "slug": "placement-drive-patna",
         "days_ago": 25,
-        "tags": ["placements", "patna"],
+        "tags": [("placements", "नौकरियाँ"), ("patna", "पटना")],
         "title": (
             "Placement drive brings eight employers to Patna",
             "पटना में रोज़गार मेले में आठ नियोक्ता पहुँचे",
@@ -136,7 +136,7 @@ NEWS = [
     {
         "slug": "jute-handiwork-exhibition",
         "days_ago": 40,
-        "tags": ["training", "self-employment"],
+        "tags": [("training", "प्रशिक्षण"), ("self-employment", "स्वरोज़गार")],
         "title": (
             "Jute bags from the centre sell out at district fair",
             "ज़िला मेले में केंद्र के जूट थैले हाथों-हाथ बिके",
@@ -161,7 +161,7 @@ NEWS = [
     {
         "slug": "new-beauty-and-wellness-batch",
         "days_ago": 55,
-        "tags": ["courses"],
+        "tags": [("courses", "पाठ्यक्रम")],
         "title": (
             "New beauty and wellness batch opens in Buxar",
             "बक्सर में सौंदर्य एवं कल्याण का नया बैच शुरू",
@@ -185,7 +185,7 @@ NEWS = [
     {
         "slug": "hotel-management-internships",
         "days_ago": 70,
-        "tags": ["placements"],
+        "tags": [("placements", "नौकरियाँ")],
         "title": (
             "Hotel management trainees begin internships",
             "होटल प्रबंधन प्रशिक्षुओं की इंटर्नशिप शुरू",
@@ -206,7 +206,7 @@ NEWS = [
     {
         "slug": "food-processing-leh",
         "days_ago": 90,
-        "tags": ["training", "leh"],
+        "tags": [("training", "प्रशिक्षण"), ("leh", "लेह")],
         "title": (
             "Apricot jam and pickles: food processing course in Leh",
             "खुबानी का जैम और अचार: लेह में खाद्य प्रसंस्करण पाठ्यक्रम",
@@ -278,9 +278,20 @@ STANDARD_PAGES = [
         "body": [
             (
                 "Use the Quick exit button at the top of every page, or press the Shift key three "
-                "times. It opens a weather page and replaces this site in your browser's history.",
-                "हर पेज के ऊपर दिए गए त्वरित निकास बटन का उपयोग करें, या Shift कुंजी तीन बार दबाएँ। इससे मौसम "
-                "का पेज खुलता है और ब्राउज़र के इतिहास में यह साइट बदल जाती है।",
+                "times. It opens a weather page in place of the page you are on, so the Back button "
+                "does not return to that page.",
+                "हर पेज के ऊपर दिए गए त्वरित निकास बटन का उपयोग करें, या Shift कुंजी तीन बार दबाएँ। इससे आप "
+                "जिस पेज पर हैं उसकी जगह मौसम का पेज खुल जाता है, ताकि Back बटन उस पेज पर वापस न ले जाए।",
+            ),
+            (
+                "What Quick exit cannot erase: the other pages of this site you opened before, which "
+                "stay in your browser's history and can be reached with Back; files you downloaded; "
+                "other tabs you opened; and what your browser suggests when you type a web address. "
+                "For these, use a private window or clear your history as shown below.",
+                "त्वरित निकास क्या नहीं मिटा सकता: इस साइट के वे दूसरे पेज जो आपने पहले खोले थे, वे ब्राउज़र के "
+                "इतिहास में रहते हैं और Back बटन से खुल सकते हैं; आपकी डाउनलोड की हुई फ़ाइलें; आपके खोले हुए "
+                "दूसरे टैब; और वेब पता लिखते समय ब्राउज़र के सुझाव। इनके लिए निजी विंडो का उपयोग करें या नीचे "
+                "बताए अनुसार इतिहास मिटा दें।",
             ),
             (
                 "Use a private or incognito window, so that the pages you visit are not saved. Clear "

@@ -137,9 +137,15 @@ def seed_news(index, hindi):
                 body=body(EN),
             )
             index.add_child(instance=page)
-            page.tags.add(*item["tags"])
+            page.tags.add(*(tag[EN] for tag in item["tags"]))
             page.save_revision().publish()
-        ensure_translation(page, hindi, title=item["title"][HI], intro=item["intro"][HI], body=body(HI))
+        if page.get_translation_or_none(hindi) is None:
+            translated = ensure_translation(
+                page, hindi, title=item["title"][HI], intro=item["intro"][HI], body=body(HI)
+            )
+            # A translation has its own tags (copied in English): the Hindi page's are Hindi words.
+            translated.tags.set([tag[HI] for tag in item["tags"]])
+            translated.save_revision().publish()
 
 
 def seed_courses(index, hindi):

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from skills.admin import TrackerViewSet
+from skills.choosers import trainee_chooser
 from skills.forms import CentreScopedForm
 
 from . import admin_views
@@ -24,8 +25,10 @@ class EmployerViewSet(TrackerViewSet):
 
 class VacancyViewSet(TrackerViewSet):
     model = Vacancy
+    title_opens_inspect = True
     icon = "tasks"
-    list_display = ["title", "employer", "district", "status", "closing_date"]
+    # effective_status: a published vacancy past its closing date reads "Closed", as on the portal.
+    list_display = ["title", "employer", "district", "effective_status", "closing_date"]
     list_select_related = ["employer"]
     list_filter = ["status", "job_type", "district"]
     list_export = [
@@ -41,6 +44,22 @@ class VacancyViewSet(TrackerViewSet):
     ]
     search_fields = ["title", "employer__organisation", "district"]
     inspect_template_name = "placements/vacancy_inspect.html"
+    inspect_view_fields = [
+        "title",
+        "employer",
+        "trades",
+        "description",
+        "district",
+        "openings",
+        "pay_min",
+        "pay_max",
+        "job_type",
+        "closing_date",
+        "effective_status",
+        "rejection_reason",
+        "created_at",
+        "published_at",
+    ]
     form_fields = [
         "title",
         "trades",
@@ -56,6 +75,7 @@ class VacancyViewSet(TrackerViewSet):
 
 class NominationViewSet(TrackerViewSet):
     model = Nomination
+    title_opens_inspect = True
     icon = "user"
     list_display = ["trainee", "vacancy", "status", "nominated_at"]
     list_select_related = ["trainee", "vacancy__employer"]
@@ -90,7 +110,7 @@ class PlacementViewSet(TrackerViewSet):
     ]
     edit_handler = ObjectList(
         [
-            FieldPanel("trainee"),
+            FieldPanel("trainee", widget=trainee_chooser.widget_class),
             FieldRowPanel([FieldPanel("employer"), FieldPanel("employer_name")]),
             FieldRowPanel([FieldPanel("job_title"), FieldPanel("monthly_pay")]),
             FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
@@ -120,7 +140,7 @@ class SelfEmploymentViewSet(TrackerViewSet):
     add_view_class = admin_views.OutcomeCreateView
     edit_handler = ObjectList(
         [
-            FieldPanel("trainee"),
+            FieldPanel("trainee", widget=trainee_chooser.widget_class),
             FieldRowPanel([FieldPanel("kind"), FieldPanel("monthly_income")]),
             FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
             FieldRowPanel(

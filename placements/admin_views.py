@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
 
+from core.forms import CleanTextMixin
 from skills.models import Trainee
 from skills.permissions import centres_changeable_by
 from skills.views import ActionView, ScopedCreateView
 
 from . import services
+from .choosers import nominable_by, nominee_chooser
 from .models import Employer, FollowUp, Nomination, Placement, Vacancy
 
 
@@ -42,7 +45,7 @@ class ReviewEmployerView(ActionView, View):
         raise PermissionDenied
 
 
-class RejectForm(forms.Form):
+class RejectForm(CleanTextMixin, forms.Form):
     rejection_reason = forms.CharField(
         label=gettext_lazy("Reason (the employer sees it)"), max_length=300, widget=forms.Textarea
     )
@@ -96,7 +99,7 @@ class WithdrawNominationView(ActionView, View):
         raise PermissionDenied
 
 
-class PlacementForm(WagtailAdminModelForm):
+class PlacementForm(CleanTextMixin, WagtailAdminModelForm):
     class Meta:
         model = Placement
         fields = [
@@ -109,8 +112,8 @@ class PlacementForm(WagtailAdminModelForm):
             "evidence",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": AdminDateInput,
+            "end_date": AdminDateInput,
         }
 
 
@@ -157,9 +160,7 @@ class FollowUpForm(forms.Form):
     monthly_income = forms.IntegerField(
         label=gettext_lazy("Monthly income now (₹)"), min_value=0, required=False
     )
-    done_on = forms.DateField(
-        label=gettext_lazy("Date of the follow-up"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    done_on = forms.DateField(label=gettext_lazy("Date of the follow-up"), widget=AdminDateInput)
 
 
 class RecordFollowUpView(ActionView, FormView):
@@ -191,7 +192,9 @@ class RecordFollowUpView(ActionView, FormView):
             user=self.request.user,
         )
         messages.success(self.request, _("Follow-up recorded."))
-        return redirect(reverse("placements_followup:index"))
+        # Back to the dashboard's list of follow-ups due, the next one to call; the full list
+        # starts with the oldest (2016).
+        return redirect(reverse("wagtailadmin_home"))
 
 
 def follow_ups_due_this_week(user):
@@ -208,11 +211,11 @@ class NominationCreateForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        centres = centres_changeable_by(self.for_user) if self.for_user else Trainee.objects.none()
-        adult_born_before = timezone.localdate().replace(year=timezone.localdate().year - 18)
-        self.fields["trainee"].queryset = Trainee.objects.filter(
-            centre__in=centres, consent_share_with_employers=True, date_of_birth__lte=adult_born_before
-        ).order_by("full_name")
+        # Chosen by search in a modal (thousands of trainees); the queryset only validates the choice.
+        self.fields["trainee"].widget = nominee_chooser.widget_class()
+        self.fields["trainee"].queryset = (
+            nominable_by(self.for_user) if self.for_user else Trainee.objects.none()
+        )
         self.fields["vacancy"].queryset = Vacancy.objects.published().select_related("employer")
 
 

@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from skills.models import Trade, Trainee, centres_visible_to, private_storage, short_date
+from skills.models import (
+    Trade,
+    Trainee,
+    adult_if_born_by,
+    centres_visible_to,
+    private_storage,
+    short_date,
+)
+from skills.storage import PrivateFileField
 
 
 class Employer(models.Model):
@@ -141,10 +149,18 @@ class Vacancy(models.Model):
 
     @property
     def effective_status(self):
-        """Published vacancies past their closing date are closed, without anyone acting."""
+        """Published vacancies past their closing date are closed, without anyone acting.
+
+        The one status shown to people, in the admin, the portal and (as VacancyQuerySet.published,
+        the same rule in SQL) the public board; the stored status is what people set."""
         if self.status == self.Status.PUBLISHED and not self.is_open:
             return self.Status.CLOSED
         return self.Status(self.status)
+
+    effective_status.fget.short_description = _("status")
+
+    def get_effective_status_display(self):
+        return self.effective_status.label
 
 
 class NominationQuerySet(models.QuerySet):
@@ -153,10 +169,14 @@ class NominationQuerySet(models.QuerySet):
         return self.filter(trainee__centre__in=centres_visible_to(user))
 
     def visible_to_employer(self, employer):
-        """What an employer may see: its own vacancies' candidates who consent right now."""
-        return self.filter(vacancy__employer=employer, trainee__consent_share_with_employers=True).exclude(
-            status=Nomination.Status.WITHDRAWN
-        )
+        """What an employer may see: its own vacancies' candidates who consent and are adults right
+        now. Both are checked on every read, not only when nominating: consent can be withdrawn and
+        a date of birth corrected after the nomination. Every portal door goes through here."""
+        return self.filter(
+            vacancy__employer=employer,
+            trainee__consent_share_with_employers=True,
+            trainee__date_of_birth__lte=adult_if_born_by(timezone.localdate()),
+        ).exclude(status=Nomination.Status.WITHDRAWN)
 
 
 class Nomination(models.Model):
@@ -249,8 +269,12 @@ class Placement(Outcome):
     nomination = models.OneToOneField(
         Nomination, null=True, blank=True, on_delete=models.SET_NULL, related_name="placement"
     )
-    evidence = models.FileField(
-        _("evidence (offer letter, pay slip)"), storage=private_storage, upload_to="evidence/", blank=True
+    evidence = PrivateFileField(
+        _("evidence (offer letter, pay slip)"),
+        storage=private_storage,
+        upload_to="evidence/",
+        blank=True,
+        download_view="placements_evidence_download",
     )
 
     class Meta:

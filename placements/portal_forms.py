@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextMixin
 from skills import roles
 from skills.models import Trade
 
@@ -51,7 +52,7 @@ def clean_phone(value):
     return value
 
 
-class RegistrationForm(SetPasswordMixin, forms.Form):
+class RegistrationForm(CleanTextMixin, SetPasswordMixin, forms.Form):
     """An organisation asks to hire trained women; a coordinator approves it later."""
 
     organisation = forms.CharField(
@@ -194,7 +195,7 @@ class EmployerPasswordResetForm(PasswordResetForm):
         )
 
 
-class EmployerProfileForm(forms.ModelForm):
+class EmployerProfileForm(CleanTextMixin, forms.ModelForm):
     """What an employer may change itself; the organisation's name and place go through a coordinator."""
 
     class Meta:
@@ -214,7 +215,7 @@ class TradeChoiceField(forms.ModelMultipleChoiceField):
         return obj.localized_name
 
 
-class VacancyForm(forms.ModelForm):
+class VacancyForm(CleanTextMixin, forms.ModelForm):
     trades = TradeChoiceField(
         label=_("Trades"),
         queryset=Trade.objects.order_by("name"),

@@ -8,6 +8,7 @@ from collections import Counter
 from functools import wraps
 
 from axes.utils import reset as reset_failed_logins
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -26,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from skills.neutral import neutral_base_url, programme_name
 from website.ratelimit import is_rate_limited
 
 from . import emails, services
@@ -241,6 +243,12 @@ class EmployerPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "placements/emails/password_reset.txt"
     subject_template_name = "placements/emails/password_reset_subject.txt"
     success_url = reverse_lazy("employer_password_reset_done")
+
+    def form_valid(self, form):
+        # The link and the sender are the programme's neutral ones, whichever host was used.
+        self.from_email = settings.SAKHI_NEUTRAL_FROM_EMAIL
+        self.extra_email_context = {"base_url": neutral_base_url(), "programme": programme_name()}
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         if is_rate_limited(request, "employer-password-reset", PASSWORD_RESET_LIMIT, LIMIT_WINDOW):

@@ -1,15 +1,18 @@
-from django.urls import path
+from django.db.models import Prefetch
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 
-from skills.models import TrackerLogEntry
+from skills.models import TrackerLogEntry, Trainee
 from skills.permissions import CentreScopedByQuerysetPolicy, CentreScopedPermissionPolicy, is_coordinator
 
 from . import admin_views
 from .admin import PlacementsViewSetGroup
+from .choosers import nominable, nominee_chooser
 from .models import FollowUp, Nomination, Placement, SelfEmployment
 
 register_permission_policy(Nomination, CentreScopedPermissionPolicy(Nomination, "trainee__centre"))
@@ -21,6 +24,11 @@ register_permission_policy(FollowUp, CentreScopedByQuerysetPolicy(FollowUp))
 @hooks.register("register_admin_viewset")
 def register_placements_viewsets():
     return PlacementsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_nominee_chooser():
+    return nominee_chooser
 
 
 @hooks.register("register_admin_urls")
@@ -74,6 +82,69 @@ class FollowUpsDuePanel(Component):
 
     def get_context_data(self, parent_context):
         return {"follow_ups": admin_views.follow_ups_due_this_week(self.user), "today": timezone.localdate()}
+
+
+class TraineeOutcomesSection(Component):
+    """Her nominations, jobs, businesses and follow-ups on her record, with the next actions."""
+
+    template_name = "placements/trainee_record.html"
+
+    def __init__(self, trainee, user, can_change):
+        self.trainee = trainee
+        self.user = user
+        self.can_change = can_change
+
+    def may_add(self, model):
+        return self.can_change and policy_registry.get_by_type(model).user_has_permission(self.user, "add")
+
+    @cached_property
+    def actions(self):
+        """Links for the action bar at the top of her record."""
+        trainee = self.trainee.pk
+        actions = []
+        # The chooser offers only who may be nominated: don't offer the action for anyone else.
+        if self.may_add(Nomination) and nominable(Trainee.objects.filter(pk=trainee)).exists():
+            actions.append(
+                {
+                    "label": _("Nominate for a job"),
+                    "url": reverse("placements_nomination:add") + f"?trainee={trainee}",
+                }
+            )
+        if self.may_add(Placement):
+            actions.append(
+                {
+                    "label": _("Record a job"),
+                    "url": reverse("placements_placement:add") + f"?trainee={trainee}",
+                }
+            )
+        if self.may_add(SelfEmployment):
+            actions.append(
+                {
+                    "label": _("Record self-employment"),
+                    "url": reverse("placements_selfemployment:add") + f"?trainee={trainee}",
+                }
+            )
+        return actions
+
+    def get_context_data(self, parent_context):
+        follow_ups = FollowUp.objects.order_by("due_on", "months")
+        return {
+            "trainee": self.trainee,
+            "nominations": self.trainee.nominations.select_related("vacancy__employer"),
+            "placements": self.trainee.placements.select_related("employer").prefetch_related(
+                Prefetch("follow_ups", follow_ups)
+            ),
+            "self_employments": self.trainee.self_employments.prefetch_related(
+                Prefetch("follow_ups", follow_ups)
+            ),
+            "can_record_follow_up": self.can_change
+            and policy_registry.get_by_type(FollowUp).user_has_permission(self.user, "change"),
+        }
+
+
+@hooks.register("sakhi_trainee_record")
+def add_trainee_outcomes(trainee, request, can_change):
+    return TraineeOutcomesSection(trainee, request.user, can_change)
 
 
 @hooks.register("construct_homepage_panels")

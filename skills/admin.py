@@ -6,6 +6,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.forms import with_clean_text
+
 from . import certificate_views, views
 from .filters import CohortFilterSet, CourseFilterSet, EnrolmentFilterSet, TraineeFilterSet
 from .forms import CentreScopedForm, EnrolmentCreateForm
@@ -35,9 +37,25 @@ class TrackerViewSet(ModelViewSet):
     history_view_class = views.ScopedHistoryView
     usage_view_class = views.ScopedUsageView
     list_select_related = ()
+    # True where the inspect view is where the work is done (see ScopedIndexView).
+    title_opens_inspect = False
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
+        return super().get_index_view_kwargs(
+            list_select_related=self.list_select_related,
+            title_opens_inspect=self.title_opens_inspect,
+            **kwargs,
+        )
+
+    # Every tracker form, however a viewset builds it (panels, form_fields, its own class),
+    # cleans control characters out of typed text before it validates (core.forms).
+    def get_add_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_add_view_kwargs(**kwargs)
+        return {**view_kwargs, "form_class": with_clean_text(view_kwargs["form_class"])}
+
+    def get_edit_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_edit_view_kwargs(**kwargs)
+        return {**view_kwargs, "form_class": with_clean_text(view_kwargs["form_class"])}
 
 
 class CentreViewSet(TrackerViewSet):
@@ -89,6 +107,7 @@ class CourseViewSet(TrackerViewSet):
 
 class CohortViewSet(TrackerViewSet):
     model = Cohort
+    title_opens_inspect = True
     icon = "group"
     list_display = ["__str__", "centre", "start_date", "end_date", "status", "capacity", "seats_taken"]
     list_select_related = ["course", "centre"]
@@ -123,6 +142,7 @@ class CohortViewSet(TrackerViewSet):
 
 class TraineeViewSet(TrackerViewSet):
     model = Trainee
+    title_opens_inspect = True
     icon = "user"
     list_display = ["full_name", "centre", "district", "consent_share_with_employers", "consent_follow_up"]
     list_select_related = ["centre"]
@@ -154,8 +174,11 @@ class TraineeViewSet(TrackerViewSet):
         "referred_by",
         "consent_share_with_employers",
         "consent_share_recorded_at",
+        "consent_share_recorded_by",
         "consent_follow_up",
         "consent_follow_up_recorded_at",
+        "consent_follow_up_recorded_by",
+        "do_not_contact",
     ]
     edit_handler = ObjectList(
         [
@@ -230,6 +253,7 @@ class CohortSessionViewSet(TrackerViewSet):
     list_select_related = ["cohort__course", "cohort__centre"]
     list_export = ["date", "cohort", "topic"]
     search_fields = ["cohort__course__title", "topic"]
+    delete_view_class = views.SessionDeleteView
     edit_handler = ObjectList(
         [FieldPanel("cohort"), FieldPanel("date"), FieldPanel("topic")], base_form_class=CentreScopedForm
     )

@@ -29,6 +29,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
+from . import neutral
+from .neutral import PROGRAMME_NAME_EN, PROGRAMME_NAME_HI
+
 
 @dataclass(frozen=True)
 class CertificateContent:
@@ -48,6 +51,9 @@ class CertificateContent:
     district: str
     district_hi: str  # may be ""
     issued_on: datetime.date
+    # What the QR code encodes: the verification URL with the signed offline token in its fragment
+    # (skills/credentials.py); the printed URL stays short. Empty: the verification URL alone.
+    qr_content: str = ""
 
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -62,8 +68,7 @@ MUTED = Color(0.36, 0.36, 0.40)
 ACCENT = Color(0.06, 0.33, 0.38)
 RULE = Color(0.72, 0.60, 0.36)
 
-ISSUER_EN = "Skill Development Programme"
-ISSUER_HI = "कौशल विकास कार्यक्रम"
+ISSUER_EN, ISSUER_HI = PROGRAMME_NAME_EN, PROGRAMME_NAME_HI
 
 MONTHS = (
     "January",
@@ -85,8 +90,8 @@ DARK_RUN = re.compile(b"\x00+")  # in zxing-cpp's image of a symbol, 0 is a dark
 
 
 def issuer_name(district: str) -> str:
-    """The neutral issuer printed on the certificate and in its PDF metadata."""
-    return f"{ISSUER_EN}, {district}"
+    """The neutral issuer printed on the certificate and in its PDF metadata (always English here)."""
+    return neutral.issuer_name(district, language="en")
 
 
 def render_certificate(content: CertificateContent) -> bytes:
@@ -305,11 +310,12 @@ def _draw_footer(canvas, content):
     _draw_line(canvas, CENTRE_X, 78, _bilingual("Authorised signatory", "अधिकृत हस्ताक्षरकर्ता", 10), "centre")
     _draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
 
-    # 4 modules of quiet zone around the code (11 pt at the usual 33 modules) stay empty.
-    qr_size = 92
-    qr_x, qr_y = PAGE_WIDTH - 70 - qr_size, 66
+    # The code carries the signed token as well as the address (about 77 modules): 116 pt gives
+    # modules of 0.5 mm, which phone cameras read. 4 modules of quiet zone around it stay empty.
+    qr_size = 116
+    qr_x, qr_y = PAGE_WIDTH - 60 - qr_size, 60
     canvas.setFillColor(INK)
-    _draw_qr(canvas, content.verification_url, qr_x, qr_y, qr_size)
+    _draw_qr(canvas, content.qr_content or content.verification_url, qr_x, qr_y, qr_size)
     canvas.setFillColor(MUTED)
     _draw_line(canvas, qr_x + qr_size / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
 

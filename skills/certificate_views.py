@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.log_actions import log
 
-from . import certificates
+from . import certificates, credentials
 from .forms import RevokeForm
 from .models import Certificate, Cohort, Enrolment
 from .views import ActionView, ScopedInspectView, scoped_queryset
@@ -48,7 +48,11 @@ class IssueCohortCertificatesView(ActionView, TemplateView):
         return _("Certificates for %(cohort)s") % {"cohort": self.object}
 
     def post(self, request, *args, **kwargs):
-        issued, skipped = certificates.issue_for_cohort(self.object, user=request.user)
+        try:
+            issued, skipped = certificates.issue_for_cohort(self.object, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(cohort_url(self.object.pk))
         context = self.get_context_data(issued=issued, skipped=skipped)
         return self.render_to_response(context)
 
@@ -108,6 +112,26 @@ class CertificateDownloadView(View):
         return response
 
 
+class CertificateCredentialDownloadView(View):
+    """The signed credential of one certificate (skills/credentials.py), for the trainee to keep,
+    put in a wallet or send to an employer. Scoped and audited like the PDF."""
+
+    def get(self, request, pk):
+        certificate = get_object_or_404(scoped_queryset(request, Certificate, "view"), pk=pk)
+        if not certificate.credential:  # issued before credentials were signed
+            raise Http404
+        log(
+            instance=certificate,
+            action="sakhi.certificate_download",
+            user=request.user,
+            data={"file": "credential"},
+        )
+        response = HttpResponse(certificate.credential, content_type=credentials.JWT_MEDIA_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class RevokeCertificateView(ActionView, FormView):
     model = Certificate
     form_class = RevokeForm
@@ -153,6 +177,8 @@ class ReissueCertificateView(ActionView, View):
 
 
 class CertificateInspectView(ScopedInspectView):
+    header_buttons = []  # no Edit: a certificate is never edited (revoke or reissue it instead)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         policy = scoped_queryset(self.request, Certificate, "change")

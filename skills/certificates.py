@@ -2,28 +2,45 @@
 
 Numbers are gap-free per centre and year: the centre's row is locked while the next serial is
 taken, and a unique constraint on (centre, year, serial) is the backstop. The PDF is rendered
-once, inside the same transaction, and stored in private storage; downloads return those bytes."""
+once, inside the same transaction, and stored in private storage; downloads return those bytes.
+
+Two people issuing the same certificate at once (a double click, two coordinators) get one
+certificate: whoever takes the centre's lock second finds it issued and is told so. The row is
+written before its PDF, and a PDF written by an attempt that then fails is deleted, so a refused
+attempt leaves no file with a woman's name in private storage."""
 
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from . import services
-from .models import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH, Centre, Certificate, Enrolment
+from . import credentials, services
+from .models import (
+    VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
+    Centre,
+    Certificate,
+    Enrolment,
+    private_storage,
+)
+from .neutral import NeutralHostNotConfigured, neutral_base_url, neutral_url
 
 REISSUED = "reissued"
 
 
 class NotIssued(ValidationError):
     pass
+
+
+class AlreadyIssued(NotIssued):
+    def __init__(self):
+        super().__init__(_("already issued"))
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,9 @@ def new_verification_code():
 
 
 def absolute_verification_url(certificate):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + certificate.get_verification_url()
+    """The address printed on the certificate and in its QR code: on the neutral host, so whoever
+    checks it never lands on the centres' own site. Raises NeutralHostNotConfigured when unset."""
+    return neutral_url(certificate.get_verification_url())
 
 
 def certificate_content(certificate):
@@ -46,9 +65,14 @@ def certificate_content(certificate):
     enrolment = certificate.enrolment
     cohort, trainee = enrolment.cohort, enrolment.trainee
     course, trade, centre = cohort.course, cohort.course.trade, cohort.centre
+    # The period she actually attended, up to her completion: never the cohort's planned end,
+    # which for an early completion (or a slip of the date) is still to come.
+    attended_from, attended_to = enrolment.attended_period()
+    verification_url = absolute_verification_url(certificate)
     return CertificateContent(
         number=certificate.number,
-        verification_url=absolute_verification_url(certificate),
+        verification_url=verification_url,
+        qr_content=credentials.qr_url(verification_url, certificate.offline_token),
         trainee_name=trainee.full_name,
         trainee_name_hi=trainee.name_hi,
         course_title=course.title,
@@ -56,12 +80,25 @@ def certificate_content(certificate):
         trade=trade.name,
         trade_hi=trade.name_hi,
         hours=course.hours,
-        start_date=cohort.start_date,
-        end_date=cohort.end_date,
+        start_date=attended_from,
+        end_date=attended_to,
         district=centre.district,
         district_hi=centre.district_hi,
         issued_on=certificate.issued_on,
     )
+
+
+def require_neutral_address():
+    """A certificate prints the neutral address for ever: refuse to print a guessed one."""
+    try:
+        neutral_base_url()
+    except NeutralHostNotConfigured as error:
+        raise NotIssued(
+            _(
+                "Certificates cannot be issued yet: the programme's neutral web address is not set "
+                "(SAKHI_NEUTRAL_BASE_URL). Ask the person who runs the server to set it."
+            )
+        ) from error
 
 
 def reason_not_to_issue(enrolment):
@@ -73,7 +110,25 @@ def reason_not_to_issue(enrolment):
 
 
 def _issue(enrolment, user, on):
+    """Issue inside one transaction of its own (a savepoint in the caller's): the row first, then
+    its PDF; AlreadyIssued if another request issued it meanwhile. A PDF written by a failed
+    attempt is deleted as the transaction rolls back."""
+    written = []
+    try:
+        with transaction.atomic():
+            return _issue_locked(enrolment, user, on, written)
+    except BaseException:
+        for name in written:
+            private_storage().delete(name)
+        raise
+
+
+def _issue_locked(enrolment, user, on, written):
     centre = Centre.objects.select_for_update(no_key=True).get(pk=enrolment.cohort.centre_id)
+    # Every issue at this centre holds the lock taken above, so this sees a certificate that a
+    # racing request committed while this one waited: the check made before the lock may not have.
+    if enrolment.certificates.valid().exists():
+        raise AlreadyIssued
     year = on.year
     last = Certificate.objects.filter(centre=centre, year=year).aggregate(last=Max("serial"))["last"] or 0
     certificate = Certificate(
@@ -86,11 +141,22 @@ def _issue(enrolment, user, on):
         issued_on=on,
         issued_by=user,
     )
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as error:  # the one-valid-certificate constraint is the backstop
+        if enrolment.certificates.valid().exists():
+            raise AlreadyIssued from error
+        raise
     from .certificate_pdf import render_certificate
 
+    # Signed before the PDF is drawn: its QR code carries the signed token.
+    credentials.sign_certificate(certificate, certificate_content(certificate))
     pdf = render_certificate(certificate_content(certificate))
+    # Named by the certificate's number only: never by the woman's name.
     certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
-    certificate.save()
+    written.append(certificate.pdf.name)
+    certificate.save(update_fields=["pdf"])
     log(instance=certificate, action="sakhi.certificate_issue", user=user)
     return certificate
 
@@ -105,20 +171,23 @@ def _with_related(enrolment):
 
 def issue_certificate(enrolment, *, user=None, on=None):
     """Issue the certificate of one eligible enrolment; NotIssued says why not."""
+    require_neutral_address()
     enrolment = _with_related(enrolment)
     reason = reason_not_to_issue(enrolment)
-    if reason:
-        raise NotIssued(
-            _("No certificate for %(trainee)s: %(reason)s.")
-            % {"trainee": enrolment.trainee, "reason": reason}
-        )
-    with transaction.atomic():
-        return _issue(enrolment, user, on or timezone.localdate())
+    if not reason:
+        try:
+            return _issue(enrolment, user, on or timezone.localdate())
+        except AlreadyIssued as error:
+            reason = error.message
+    raise NotIssued(
+        _("No certificate for %(trainee)s: %(reason)s.") % {"trainee": enrolment.trainee, "reason": reason}
+    )
 
 
 def issue_for_cohort(cohort, *, user=None, on=None, progress=None):
     """Issue every eligible enrolment of a cohort. Returns (issued, skipped with reasons):
     nothing is passed over silently."""
+    require_neutral_address()
     on = on or timezone.localdate()
     enrolments = (
         cohort.enrolments.with_attendance()
@@ -135,8 +204,10 @@ def issue_for_cohort(cohort, *, user=None, on=None, progress=None):
         else:
             eligible, reason = services.certificate_eligibility(enrolment)
             if eligible:
-                with transaction.atomic():
+                try:
                     issued.append(_issue(enrolment, user, on))
+                except AlreadyIssued as error:  # by someone else, since `already` was read
+                    skipped.append(Skipped(enrolment, error.message))
             else:
                 skipped.append(Skipped(enrolment, reason))
         if progress:
@@ -166,6 +237,7 @@ def revoke(certificate, reason, *, user=None):
 
 def reissue(certificate, *, user=None, on=None):
     """Revoke the certificate as "reissued" and issue a new one for the same enrolment."""
+    require_neutral_address()
     with transaction.atomic():
         revoke(certificate, REISSUED, user=user)
         enrolment = _with_related(certificate.enrolment)

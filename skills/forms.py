@@ -1,13 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
 
+from core.forms import CleanTextMixin
+
+from .choosers import trainee_chooser, trainees_user_may_change
 from .models import Enrolment, Trainee
 from .permissions import centres_changeable_by
 
 
-class CentreScopedForm(WagtailAdminModelForm):
-    """Offers, in every centre, cohort and trainee field, only what the user may change."""
+class CentreScopedForm(CleanTextMixin, WagtailAdminModelForm):
+    """Offers, in every centre, cohort and trainee field, only what the user may change; its
+    text is cleaned of control characters (core.forms)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,6 +27,11 @@ class CentreScopedForm(WagtailAdminModelForm):
         for name, scope in scopes.items():
             if name in self.fields:
                 self.fields[name].queryset = scope(self.fields[name].queryset)
+        if "centre" in self.fields and self.instance.pk is None and not self.is_bound:
+            # A coordinator of one centre records everything there: choose it for her.
+            only = list(self.fields["centre"].queryset.values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                self.initial.setdefault("centre", only[0])
 
     def clean(self):
         # A second line of defence behind the narrowed choices: the record must end up in a
@@ -51,31 +61,38 @@ class EnrolmentCreateForm(CentreScopedForm):
     class Meta:
         model = Enrolment
         fields = ["trainee", "cohort", "enrolled_on"]
+        widgets = {"trainee": trainee_chooser.widget_class}
 
 
 class BulkEnrolmentForm(forms.Form):
+    # The page lists the candidates a page at a time (skills/bulk_enrol.html); the field only
+    # validates what was ticked, so it never renders thousands of choices.
     trainees = forms.ModelMultipleChoiceField(
         queryset=Trainee.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.MultipleHiddenInput,
         label=_("Trainees to enrol"),
+        error_messages={"required": _("Tick at least one woman to enrol.")},
     )
-    enrolled_on = forms.DateField(label=_("Enrolled on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Wagtail's date picker writes and reads dd/mm/yyyy (a browser's type="date" input empties
+    # any value that is not yyyy-mm-dd).
+    enrolled_on = forms.DateField(label=_("Enrolled on"), widget=AdminDateInput)
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trainees"].queryset = (
-            Trainee.objects.filter(centre=cohort.centre)
+            trainees_user_may_change(user)
+            .filter(centre=cohort.centre)
             .exclude(enrolments__cohort=cohort)
-            .order_by("full_name")
+            .order_by("full_name", "id")
         )
 
 
-class DropOutForm(forms.Form):
+class DropOutForm(CleanTextMixin, forms.Form):
     dropout_reason = forms.CharField(label=_("Reason"), max_length=200)
-    dropped_on = forms.DateField(label=_("Dropped on"), widget=forms.DateInput(attrs={"type": "date"}))
+    dropped_on = forms.DateField(label=_("Dropped on"), widget=AdminDateInput)
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(CleanTextMixin, forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Assessment"),
         choices=[("1", _("Passed: completed")), ("0", _("Not passed"))],
@@ -83,8 +100,20 @@ class CompletionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     assessment_result = forms.CharField(label=_("Result (grade or marks)"), max_length=60, required=False)
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label=_("Completed on"), widget=AdminDateInput)
+    early_completion_reason = forms.CharField(
+        label=_("Reason for completing before the cohort ends"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when she completes before the cohort's end date, e.g. she found work."),
+    )
 
 
-class RevokeForm(forms.Form):
+class RegisterDateForm(forms.Form):
+    """The day whose register a coordinator opens (a browser's date input sends yyyy-mm-dd)."""
+
+    date = forms.DateField(label=_("Register for"))
+
+
+class RevokeForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)

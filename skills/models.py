@@ -12,12 +12,13 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
 from .permissions import centres_visible_to, sees_every_centre
+from .storage import PrivateFileField
 
 
 def in_active_language(english, hindi):
@@ -226,13 +227,31 @@ class Cohort(models.Model):
             raise ValidationError({"end_date": _("A cohort cannot end before it starts.")})
         if self.capacity is not None and self.capacity < self.seats_taken:
             raise ValidationError(
-                {"capacity": _("%(taken)s seats are already taken.") % {"taken": self.seats_taken}}
+                {
+                    "capacity": ngettext_lazy(
+                        "%(taken)s seat is already taken.", "%(taken)s seats are already taken.", "taken"
+                    )
+                    % {"taken": self.seats_taken}
+                }
             )
+
+
+def adult_if_born_by(day):
+    """The latest date of birth of a woman who is 18 or older on `day` (Trainee.age_on agrees).
+
+    Born on 29 February, she turns 18 on 1 March in a year without one."""
+    try:
+        return day.replace(year=day.year - 18)
+    except ValueError:
+        return day.replace(year=day.year - 18, day=28)
 
 
 class TraineeQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(centre__in=centres_visible_to(user))
+
+    def adults(self, on=None):
+        return self.filter(date_of_birth__lte=adult_if_born_by(on or timezone.localdate()))
 
     def consenting_to_employers(self):
         return self.filter(consent_share_with_employers=True)
@@ -361,17 +380,30 @@ class EnrolmentQuerySet(models.QuerySet):
     def completed_in(self, year):
         return self.completed().filter(completed_on__year=year)
 
+    def on_register(self, day):
+        """Who is on the register of a session on this day: holding a seat, enrolled by then."""
+        return self.holding_seats().filter(enrolled_on__lte=day)
+
     def with_attendance(self):
-        """Annotate sessions held, sessions present and the attendance percentage, in SQL."""
+        """Annotate sessions held, sessions present and the attendance percentage, in SQL.
+
+        Attendance counts from her enrolment date: a woman who joins late is not absent from the
+        sessions held before she came (the register, completion, certificates and lists all read this)."""
         held = (
-            CohortSession.objects.filter(cohort=models.OuterRef("cohort"))
+            CohortSession.objects.filter(
+                cohort=models.OuterRef("cohort"), date__gte=models.OuterRef("enrolled_on")
+            )
             .order_by()
             .values("cohort")
             .annotate(n=Count("pk"))
             .values("n")
         )
         present = (
-            AttendanceMark.objects.filter(enrolment=models.OuterRef("pk"), present=True)
+            AttendanceMark.objects.filter(
+                enrolment=models.OuterRef("pk"),
+                present=True,
+                session__date__gte=models.OuterRef("enrolled_on"),
+            )
             .order_by()
             .values("enrolment")
             .annotate(n=Count("pk"))
@@ -411,6 +443,9 @@ class Enrolment(models.Model):
     dropout_reason = models.CharField(_("dropout reason"), max_length=200, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     assessment_result = models.CharField(_("assessment result"), max_length=60, blank=True)
+    early_completion_reason = models.CharField(
+        _("reason for completing before the cohort ends"), max_length=200, blank=True
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -453,6 +488,13 @@ class Enrolment(models.Model):
     def is_active(self):
         return self.status != self.Status.DROPPED
 
+    def attended_period(self):
+        """(first day, last day) of the training she actually attended: from the later of the
+        cohort's start and her enrolment, to her completion (never a day still to come)."""
+        start = max(self.cohort.start_date, self.enrolled_on)
+        end = self.completed_on or min(self.cohort.end_date, timezone.localdate())
+        return start, max(start, end)
+
 
 class CohortSession(models.Model):
     """One day of teaching in a cohort, on which attendance is taken."""
@@ -471,6 +513,28 @@ class CohortSession(models.Model):
 
     def __str__(self):
         return f"{self.cohort} · {short_date(self.date)}"
+
+    def clean(self):
+        # A session is a day that has happened, within the cohort: a mistyped date must not count
+        # against every woman's attendance (services.take_register and the admin form both check).
+        from django.core.exceptions import ValidationError
+
+        if self.date is None or self.cohort_id is None:
+            return
+        if self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "date": _("%(date)s is in the future: attendance is taken on the day or after it.")
+                    % {"date": short_date(self.date)}
+                }
+            )
+        if self.date < self.cohort.start_date:
+            raise ValidationError(
+                {
+                    "date": _("The cohort starts on %(start)s: there is no session on %(date)s.")
+                    % {"start": short_date(self.cohort.start_date), "date": short_date(self.date)}
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("skills_attendance", args=[self.pk])
@@ -594,7 +658,14 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", editable=False)
+    pdf = PrivateFileField(_("PDF"), storage=private_storage, upload_to="certificates/", editable=False)
+    # The signed credential beside the PDF, its compact token in the QR code, and its entry in the
+    # programme's revocation list (skills/credentials.py). Blank for certificates issued before.
+    credential = models.TextField(_("signed credential"), blank=True, editable=False)
+    offline_token = models.TextField(_("offline token"), blank=True, editable=False)
+    status_index = models.PositiveIntegerField(
+        _("status list index"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -628,3 +699,22 @@ class Certificate(models.Model):
 
     def get_verification_url(self):
         return reverse("certificate_verify_code", kwargs={"code": self.verification_code})
+
+
+class CredentialKey(models.Model):
+    """A key the programme signs credentials with (Ed25519). The newest signs; every key ever used
+    stays published in the issuer's DID document, so what an old key signed still verifies."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    public_key = models.CharField(_("public key"), max_length=64)  # base64url, 32 bytes
+    # base64url, 32 bytes; blank when the operator keeps private keys in SAKHI_CREDENTIAL_KEY_DIR.
+    private_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("credential signing key")
+        verbose_name_plural = _("credential signing keys")
+
+    def __str__(self):
+        return f"key-{self.number}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
-from .models import AttendanceMark, Cohort, Enrolment, Trainee
+from .models import AttendanceMark, Cohort, CohortSession, Enrolment, Trainee, short_date
 
 
 class EnrolmentError(ValidationError):
@@ -59,8 +59,8 @@ def enrol(trainees, cohort, *, user=None, on=None):
         if len(trainees) > cohort.seats_left:
             raise EnrolmentError(
                 ngettext(
-                    "Only %(left)d seat is left for %(wanted)d trainees.",
-                    "Only %(left)d seats are left for %(wanted)d trainees.",
+                    "You chose %(wanted)d; only %(left)d seat is left.",
+                    "You chose %(wanted)d; only %(left)d seats are left.",
                     cohort.seats_left,
                 )
                 % {"left": cohort.seats_left, "wanted": len(trainees)}
@@ -90,10 +90,13 @@ def drop_out(enrolment, reason, *, user=None, on=None):
     return enrolment
 
 
-def complete(enrolment, *, passed, result="", user=None, on=None):
-    """Record the end of training: completed (passed) or not passed, with the assessment."""
+def complete(enrolment, *, passed, result="", early_reason="", user=None, on=None):
+    """Record the end of training: completed (passed) or not passed, with the assessment.
+
+    A completion before the cohort's end date is an exception (she found work, she moves away)
+    and needs its reason, which is kept: a slip of the date must not pass for a finished course."""
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        enrolment = Enrolment.objects.select_for_update().select_related("cohort").get(pk=enrolment.pk)
         if enrolment.status == Enrolment.Status.DROPPED:
             raise EnrolmentError(_("She dropped out; reinstate her before recording completion."))
         completed_on = on or timezone.localdate()
@@ -104,11 +107,24 @@ def complete(enrolment, *, passed, result="", user=None, on=None):
                     % {"date": enrolment.enrolled_on}
                 }
             )
+        early = passed and completed_on < enrolment.cohort.end_date
+        if early and not early_reason.strip():
+            raise ValidationError(
+                {
+                    "early_completion_reason": _(
+                        "The cohort ends on %(date)s. To record her completion before then, give the reason."
+                    )
+                    % {"date": short_date(enrolment.cohort.end_date)}
+                }
+            )
         enrolment.status = Enrolment.Status.COMPLETED if passed else Enrolment.Status.NOT_PASSED
         enrolment.completed_on = completed_on if passed else None
         enrolment.assessment_result = result.strip()
+        enrolment.early_completion_reason = early_reason.strip() if early else ""
         enrolment.full_clean(exclude=["trainee", "cohort"])
-        enrolment.save(update_fields=["status", "completed_on", "assessment_result"])
+        enrolment.save(
+            update_fields=["status", "completed_on", "assessment_result", "early_completion_reason"]
+        )
         log(instance=enrolment, action="sakhi.complete", user=user)
     return enrolment
 
@@ -126,10 +142,43 @@ def certificate_eligibility(enrolment):
     return True, ""
 
 
+def check_session_date(cohort, day):
+    """Refuse a day in the future or before the cohort starts (the rule is CohortSession.clean)."""
+    CohortSession(cohort=cohort, date=day).clean()
+
+
+def take_register(cohort, day, present_enrolment_ids, *, user=None):
+    """Save the register of a cohort for a day. The session comes into being here, with its marks:
+    opening a register to look at it creates nothing. Returns (session, present, total)."""
+    check_session_date(cohort, day)
+    with transaction.atomic():
+        session, created = CohortSession.objects.get_or_create(cohort=cohort, date=day)
+        if created:
+            log(instance=session, action="wagtail.create", user=user)
+        present, total = record_attendance(session, present_enrolment_ids, user=user)
+    return session, present, total
+
+
+def delete_session(session, *, user=None):
+    """Delete a session taken by mistake, with its marks; attendance is computed from the marks
+    that remain, so every percentage is right again at once. The audit trail keeps the deletion."""
+    with transaction.atomic():
+        marks = session.marks.count()
+        log(
+            instance=session,
+            action="wagtail.delete",
+            user=user,
+            data={"date": session.date.isoformat(), "marks": marks},
+        )
+        session.delete()
+
+
 def record_attendance(session, present_enrolment_ids, *, user=None):
-    """Save the whole register of one session in one go: present if ticked, else absent."""
+    """Save the whole register of one session in one go: present if ticked, else absent.
+
+    The register holds the women enrolled by the session's day (see EnrolmentQuerySet.on_register)."""
     present = {int(pk) for pk in present_enrolment_ids}
-    enrolments = list(session.cohort.enrolments.holding_seats().values_list("pk", flat=True))
+    enrolments = list(session.cohort.enrolments.on_register(session.date).values_list("pk", flat=True))
     unknown = present - set(enrolments)
     if unknown:
         raise ValidationError(_("Some ticked trainees are not enrolled in this cohort."))

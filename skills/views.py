@@ -4,34 +4,37 @@ The generic views are Wagtail's, narrowed by the models' permission policies so 
 list, export, form, inspect and history view sees only the user's centres. The action views
 (attendance, bulk enrolment, dropout, completion) call skills.services."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
+from wagtail import hooks
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
-from . import services
-from .forms import BulkEnrolmentForm, CompletionForm, DropOutForm
+from . import choosers, exports, services
+from .forms import BulkEnrolmentForm, CompletionForm, DropOutForm, RegisterDateForm
 from .models import Certificate, Cohort, CohortSession, Enrolment, Trainee, short_date
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Cells that a spreadsheet would run as a formula are stored as text (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# What an inspect view shows for an empty value, as the registers write it.
+EMPTY_VALUE = "–"
 
 
 def scoped_queryset(request, model, action):
@@ -42,6 +45,17 @@ class ScopedIndexView(generic.IndexView):
     """A list of the records of the user's centres, exportable to CSV and XLSX."""
 
     list_select_related = ()
+    # Set by viewsets whose inspect view is the working page (a cohort's register, a trainee's
+    # record): the title in the list opens that page rather than the edit form.
+    title_opens_inspect = False
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        if self.title_opens_inspect:
+            column._get_url_func = lambda instance: (
+                self.get_inspect_url(instance) or self.get_edit_url(instance)
+            )
+        return column
 
     def get_base_queryset(self):
         queryset = scoped_queryset(self.request, self.model, "view")
@@ -49,18 +63,37 @@ class ScopedIndexView(generic.IndexView):
             queryset = queryset.select_related(*self.list_select_related)
         return queryset
 
-    def write_csv_row(self, writer, row_dict):
-        return super().write_csv_row(
-            writer, {field: spreadsheet_safe(value) for field, value in row_dict.items()}
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """Every list's export goes through the one audited writer (skills.exports), which makes
+        each cell safe whatever its source, related records included."""
+        fields = self.list_export
+        filters = getattr(self, "filters", None)
+        return exports.audited_spreadsheet(
+            self.request,
+            model=self.model,
+            list_name=self.model._meta.verbose_name_plural,
+            fmt=spreadsheet_format,
+            header=[self.get_heading(queryset, field) for field in fields],
+            rows=(self.to_row_dict(item).values() for item in queryset),
+            row_count=len(queryset) if isinstance(queryset, list) else queryset.count(),
+            filter_names=[*(filters.form.fields if filters else ()), "ordering"],
+            filename=self.get_filename(),
         )
-
-    def stream_csv(self, queryset):
-        yield "\ufeff"  # a byte-order mark, so that Excel reads the UTF-8 (Hindi names) correctly
-        yield from super().stream_csv(queryset)
 
 
 class ScopedCreateView(generic.CreateView):
-    pass
+    def get_initial(self):
+        # The actions on a trainee's record ("Enrol", "Nominate", "Record placement") open the
+        # form with her chosen, if she is one the user may change.
+        initial = super().get_initial()
+        trainee_id = self.request.GET.get("trainee", "")
+        if (
+            trainee_id.isdigit()
+            and any(field.name == "trainee" for field in self.model._meta.fields)
+            and choosers.trainees_user_may_change(self.request.user).filter(pk=trainee_id).exists()
+        ):
+            initial["trainee"] = int(trainee_id)
+        return initial
 
 
 class ScopedEditView(generic.EditView):
@@ -80,6 +113,27 @@ class ScopedDeleteView(generic.DeleteView):
 class ScopedInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(scoped_queryset(self.request, self.model, "view"), pk=self.pk)
+
+    @cached_property
+    def header_buttons(self):
+        # The inspect view is the working page: Edit is one click from it, not under "…".
+        if edit_url := self.get_edit_url():
+            return [HeaderButton(gettext_lazy("Edit"), url=edit_url, icon_name="edit")]
+        return []
+
+    @cached_property
+    def header_more_buttons(self):
+        return [button for button in super().header_more_buttons if button.url != self.get_edit_url()]
+
+    def get_field_display_value(self, field_name, field):
+        # Wagtail's template formats a value with |localize, which writes an aware datetime in
+        # UTC (only plain {{ value }} converts to the current time zone) and None as "None".
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return EMPTY_VALUE
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
 
 
 class ScopedHistoryView(HistoryView):
@@ -144,13 +198,33 @@ class TraineeEditView(TraineeConsentMixin, TraineeViewLogMixin, ScopedEditView):
 
 
 class TraineeInspectView(TraineeViewLogMixin, ScopedInspectView):
+    """Her whole record on one page, with the next actions on it (opening it is audited).
+
+    Training is shown here; the placements app adds her nominations, jobs, businesses and
+    follow-ups through the "sakhi_trainee_record" hook (skills never imports placements)."""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_change = policy_registry.get_by_type(Trainee).user_has_permission_for_instance(
+            user, "change", self.object
+        )
         context["enrolments"] = (
             Enrolment.objects.filter(trainee=self.object)
             .with_attendance()
             .select_related("cohort__course", "cohort__centre")
+            .prefetch_related("certificates")
+            .order_by("-cohort__start_date", "-pk")
         )
+        context["can_change"] = can_change
+        context["can_enrol"] = can_change and policy_registry.get_by_type(Enrolment).user_has_permission(
+            user, "add"
+        )
+        context["record_sections"] = [
+            section
+            for hook in hooks.get_hooks("sakhi_trainee_record")
+            if (section := hook(self.object, self.request, can_change)) is not None
+        ]
         return context
 
 
@@ -219,33 +293,38 @@ class ActionView(WagtailAdminTemplateMixin):
         return context
 
 
-class AttendanceView(ActionView, TemplateView):
-    """The register of one session: every trainee with present/absent, saved in one submit."""
+class RegisterMixin:
+    """The register of one cohort on one day: every trainee on it with present/absent, saved in
+    one submit. What it shows and who is on it come from the session's day (late joiners)."""
 
-    model = CohortSession
     template_name = "skills/attendance.html"
     header_icon = "tick"
 
     def get_page_title(self):
-        return _("Attendance, %(date)s") % {"date": short_date(self.object.date)}
+        return _("Attendance, %(date)s") % {"date": short_date(self.day)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        marks = dict(self.object.marks.values_list("enrolment_id", "present"))
+        marks = dict(self.session.marks.values_list("enrolment_id", "present")) if self.session else {}
         context["rows"] = [
             (enrolment, marks.get(enrolment.pk))
-            for enrolment in self.object.cohort.enrolments.holding_seats()
+            for enrolment in self.cohort.enrolments.on_register(self.day)
             .with_attendance()
             .select_related("trainee")
             .order_by("trainee__full_name")
         ]
-        context["cohort"] = self.object.cohort
+        context["cohort"] = self.cohort
+        context["day"] = self.day
+        context["session"] = self.session
+        context["can_delete"] = self.session is not None and policy_registry.get_by_type(
+            CohortSession
+        ).user_has_permission_for_instance(self.request.user, "delete", self.session)
         return context
 
     def post(self, request, *args, **kwargs):
         try:
-            present, total = services.record_attendance(
-                self.object, request.POST.getlist("present"), user=request.user
+            _session, present, total = services.take_register(
+                self.cohort, self.day, request.POST.getlist("present"), user=request.user
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -254,48 +333,124 @@ class AttendanceView(ActionView, TemplateView):
             request,
             _("Attendance saved: %(present)d of %(total)d present.") % {"present": present, "total": total},
         )
-        return redirect(reverse("skills_cohort:inspect", args=[self.object.cohort_id]))
+        return redirect(reverse("skills_cohort:inspect", args=[self.cohort.pk]))
+
+
+class AttendanceView(RegisterMixin, ActionView, TemplateView):
+    """The register of a session already taken."""
+
+    model = CohortSession
+
+    def dispatch(self, request, *args, **kwargs):
+        queryset = scoped_queryset(request, self.model, "change").select_related("cohort")
+        self.session = get_object_or_404(queryset, pk=kwargs["pk"])
+        self.cohort, self.day = self.session.cohort, self.session.date
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NewRegisterView(RegisterMixin, ActionView, TemplateView):
+    """A blank register for a day without a session: the session is made only when it is saved."""
+
+    model = Cohort
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.day = datetime.date.fromisoformat(kwargs["day"])
+        except ValueError as error:
+            raise Http404 from error
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.cohort, self.session = self.object, None
+        taken = CohortSession.objects.filter(cohort=self.cohort, date=self.day).first()
+        if taken:
+            return redirect(reverse("skills_attendance", args=[taken.pk]))
+        try:
+            services.check_session_date(self.cohort, self.day)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("skills_cohort:inspect", args=[self.cohort.pk]))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.cohort, self.session = self.object, None
+        return super().post(request, *args, **kwargs)
 
 
 class TakeAttendanceView(ActionView, TemplateView):
-    """Open today's (or a given day's) register for a cohort, creating the session if needed."""
+    """Open a day's register for a cohort (today's by default). Creates nothing: a session exists
+    once its marks are saved, so opening a wrong day by mistake changes nobody's attendance."""
 
     model = Cohort
 
     def post(self, request, *args, **kwargs):
-        day = request.POST.get("date") or timezone.localdate().isoformat()
+        form = RegisterDateForm({"date": request.POST.get("date") or timezone.localdate().isoformat()})
+        back = reverse("skills_cohort:inspect", args=[self.object.pk])
+        if not form.is_valid():
+            messages.error(request, _("That is not a valid date: write it as dd/mm/yyyy."))
+            return redirect(back)
+        day = form.cleaned_data["date"]
         try:
-            session, _created = CohortSession.objects.get_or_create(cohort=self.object, date=day)
-        except (ValidationError, ValueError):
-            messages.error(request, _("That is not a valid date."))
-            return redirect(reverse("skills_cohort:inspect", args=[self.object.pk]))
-        return redirect(reverse("skills_attendance", args=[session.pk]))
+            services.check_session_date(self.object, day)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back)
+        return redirect(reverse("skills_register", args=[self.object.pk, day.isoformat()]))
 
     def get(self, request, *args, **kwargs):
         raise PermissionDenied  # a register is opened by POST only
 
 
+class SessionDeleteView(ScopedDeleteView):
+    """Deleting a session taken by mistake goes through the service that audits it."""
+
+    def delete_action(self):
+        services.delete_session(self.object, user=self.request.user)
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or reverse(
+            "skills_cohort:inspect", args=[self.object.cohort_id]
+        )
+
+
 class BulkEnrolView(ActionView, FormView):
+    """Enrol women found by name or register number, a page at a time (a centre has thousands)."""
+
     model = Cohort
     form_class = BulkEnrolmentForm
-    template_name = "skills/action_form.html"
+    template_name = "skills/bulk_enrol.html"
 
     def get_page_title(self):
         return _("Enrol trainees in %(cohort)s") % {"cohort": self.object}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cohort": self.object}
+        return {**super().get_form_kwargs(), "cohort": self.object, "user": self.request.user}
 
     def get_initial(self):
         return {"enrolled_on": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["intro"] = _("%(left)d of %(capacity)d seats left.") % {
+        context["intro"] = ngettext(
+            "%(left)d of %(capacity)d seat left.",
+            "%(left)d of %(capacity)d seats left.",
+            self.object.capacity,
+        ) % {
             "left": self.object.seats_left,
             "capacity": self.object.capacity,
         }
-        context["submit_label"] = _("Enrol")
+        context["submit_label"] = _("Enrol the women ticked")
+        query = self.request.GET.get("q", "")
+        candidates = choosers.with_identifying_details(
+            choosers.search_trainees(context["form"].fields["trainees"].queryset, query)
+        )
+        page = Paginator(candidates, choosers.PER_PAGE).get_page(self.request.GET.get("p"))
+        context.update(
+            search_query=query,
+            candidates=page,
+            elided_page_range=page.paginator.get_elided_page_range(page.number),
+            table=choosers.trainee_table(page, ticked=context["form"]["trainees"].value() or []),
+        )
         return context
 
     def form_valid(self, form):
@@ -309,7 +464,11 @@ class BulkEnrolView(ActionView, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("%(count)d trainees enrolled.") % {"count": len(enrolled)})
+        messages.success(
+            self.request,
+            ngettext("%(count)d trainee enrolled.", "%(count)d trainees enrolled.", len(enrolled))
+            % {"count": len(enrolled)},
+        )
         return redirect(reverse("skills_cohort:inspect", args=[self.object.pk]))
 
 
@@ -375,6 +534,7 @@ class CompleteView(EnrolmentActionView):
             self.object,
             passed=data["passed"],
             result=data["assessment_result"],
+            early_reason=data["early_completion_reason"],
             user=self.request.user,
             on=data["completed_on"],
         )

@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import certificate_views, views
 from .admin import TrainingViewSetGroup
+from .choosers import trainee_chooser
 from .models import (
     Centre,
     Certificate,
@@ -32,6 +33,11 @@ def register_training_viewsets():
     return TrainingViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_trainee_chooser():
+    return trainee_chooser
+
+
 @hooks.register("register_admin_urls")
 def register_training_action_urls():
     return [
@@ -40,6 +46,11 @@ def register_training_action_urls():
             "skills/cohort/<int:pk>/attendance/",
             views.TakeAttendanceView.as_view(),
             name="skills_take_attendance",
+        ),
+        path(
+            "skills/cohort/<int:pk>/attendance/<str:day>/",
+            views.NewRegisterView.as_view(),
+            name="skills_register",
         ),
         path("skills/cohort/<int:pk>/enrol/", views.BulkEnrolView.as_view(), name="skills_bulk_enrol"),
         path("skills/enrolment/<int:pk>/drop/", views.DropOutView.as_view(), name="skills_drop_out"),
@@ -63,6 +74,11 @@ def register_training_action_urls():
             "skills/certificate/<int:pk>/download/",
             certificate_views.CertificateDownloadView.as_view(),
             name="skills_certificate_download",
+        ),
+        path(
+            "skills/certificate/<int:pk>/credential/",
+            certificate_views.CertificateCredentialDownloadView.as_view(),
+            name="skills_certificate_credential_download",
         ),
         path(
             "skills/certificate/<int:pk>/revoke/",
@@ -108,6 +124,7 @@ def register_training_log_actions(actions):
     actions.register_action(
         "sakhi.certificate_download", _("Certificate downloaded"), _("Downloaded the certificate")
     )
+    actions.register_action("sakhi.export", _("Export"), _("Exported a list"))
 
 
 @hooks.register("register_admin_urls")

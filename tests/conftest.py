@@ -45,3 +45,12 @@ def fresh_content_type_cache(request):
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request to /hi/ leaves Hindi active in the test's thread; give the next test English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

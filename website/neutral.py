@@ -103,10 +103,12 @@ def server_error(request):
 def check_neutral_base_url(app_configs, **kwargs):
     if getattr(settings, "SAKHI_NEUTRAL_BASE_URL", ""):
         return []
+    # Information, not a warning: a site may run for months before its first certificate, and
+    # issuing is refused (skills.certificates.require_neutral_address) until the address is set.
     return [
-        checks.Warning(
+        checks.Info(
             "SAKHI_NEUTRAL_BASE_URL is not set: certificates cannot be issued.",
             hint="Set it to the programme's neutral address, e.g. https://skills-programme.example.",
-            id="sakhi.W001",
+            id="sakhi.I001",
         )
     ]

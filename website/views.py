@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -13,14 +15,28 @@ from .ratelimit import is_rate_limited
 SEARCH_RESULTS_PER_PAGE = 10
 
 
+SEARCH_MAX_TERMS = 12
+
+
+def search_terms(query):
+    """The words of what a visitor typed, for the search backend: letters (with the marks that
+    Hindi vowels and conjuncts are made of) and digits, one space between words. Everything else
+    goes: quotes, brackets, `*`, `-`, `:` and NUL have meanings in SQLite's FTS5 MATCH and in
+    PostgreSQL's tsquery, or are refused there, and a visitor means none of them."""
+    kept = "".join(character if unicodedata.category(character)[0] in "LMN" else " " for character in query)
+    return " ".join(kept.split()[:SEARCH_MAX_TERMS])
+
+
 @require_GET
 def search(request):
     """Search the live pages of the visitor's language."""
     query = request.GET.get("q", "").strip()[:200]
     results = None
+    terms = search_terms(query)
     if query:
         pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        results = paginate(request, pages.search(query), SEARCH_RESULTS_PER_PAGE)
+        found = pages.search(terms) if terms else pages.none()
+        results = paginate(request, found, SEARCH_RESULTS_PER_PAGE)
     return render(request, "search/search.html", {"query": query, "results": results})
 
 
@@ -31,6 +47,7 @@ def robots_txt(request):
 
 VERIFY_LIMIT = 20  # checks per client address …
 VERIFY_WINDOW = 60  # … per minute
+VERIFY_SCOPE = "verify"  # one bucket for the page and the JSON API (website/api.py)
 
 
 class VerifyForm(forms.Form):
@@ -41,7 +58,7 @@ class VerifyForm(forms.Form):
 @require_GET
 def verify_certificate(request, code=None):
     """Check a certificate by its code: valid, revoked or not found, same page shape for all."""
-    if is_rate_limited(request, "verify", VERIFY_LIMIT, VERIFY_WINDOW):
+    if is_rate_limited(request, VERIFY_SCOPE, VERIFY_LIMIT, VERIFY_WINDOW):
         response = render(
             request, "website/certificate_verify.html", {"form": VerifyForm(), "limited": True}, status=429
         )

@@ -101,8 +101,11 @@ def test_employer_journey(page, coordinator, site_url):
         .exclude(nominations__isnull=False)
         .first()
     )
-    coordinator.goto(f"{site_url}/admin/placements_nomination/new/")
-    coordinator.select_option("#id_trainee", value=str(trainee.pk))
+    # From her record: "Nominate for a job" opens the form with her already chosen.
+    coordinator.goto(f"{site_url}/admin/skills_trainee/inspect/{trainee.pk}/")
+    coordinator.get_by_role("link", name="Nominate for a job").click()
+    coordinator.wait_for_url("**/admin/placements_nomination/new/**")
+    assert coordinator.locator('input[name="trainee"]').input_value() == str(trainee.pk)
     coordinator.select_option("#id_vacancy", value=str(vacancy.pk))
     coordinator.locator("#w-editor-form button[type=submit]").first.click()
     coordinator.wait_for_load_state()

@@ -58,11 +58,21 @@ def test_enrol_takes_seats(centre, course):
 
 def test_bulk_enrolment_beyond_capacity_enrols_nobody(centre, course):
     cohort = make_cohort(centre, course, capacity=3)
-    with pytest.raises(services.EnrolmentError, match="Only 3 seats are left for 4 trainees"):
+    with pytest.raises(services.EnrolmentError, match="You chose 4; only 3 seats are left"):
         services.enrol(make_trainees(centre, 4), cohort)
     cohort.refresh_from_db()
     assert cohort.seats_taken == 0
     assert not cohort.enrolments.exists()
+
+
+def test_a_full_cohort_refuses_one_trainee_in_plain_words(centre, course):
+    cohort = make_cohort(centre, course, capacity=1)
+    services.enrol(make_trainees(centre, 1), cohort)
+    with pytest.raises(
+        services.EnrolmentError,
+        match=r"^\['You chose 1; only 0 seats are left\.'\]$|^You chose 1; only 0 seats are left\.$",
+    ):
+        services.enrol(make_trainees(centre, 1), cohort)
 
 
 def test_same_trainee_cannot_enrol_twice(centre, course):

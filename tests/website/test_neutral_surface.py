@@ -303,10 +303,10 @@ def _coordinator_of(enrolment):
     return user
 
 
-def test_the_deploy_check_warns_without_the_neutral_address():
+def test_the_deploy_check_reports_a_missing_neutral_address():
     from website.neutral import check_neutral_base_url
 
     with override_settings(SAKHI_NEUTRAL_BASE_URL=""):
-        assert [warning.id for warning in check_neutral_base_url(None)] == ["sakhi.W001"]
+        assert [warning.id for warning in check_neutral_base_url(None)] == ["sakhi.I001"]
     with override_settings(SAKHI_NEUTRAL_BASE_URL=NEUTRAL):
         assert check_neutral_base_url(None) == []

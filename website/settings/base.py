@@ -13,6 +13,11 @@ INSTALLED_APPS = [
     "website",
     "skills",
     "placements",
+    "accounts",
+    "core",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -45,10 +50,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "website.neutral.NeutralHostMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session's user is known: holds a login back until its second factor (accounts/).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "website.middleware.SakhiCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -60,13 +68,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock a username and address pair out after five failed logins, for an hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
+# Lock a username from one client address after five failed logins, for an hour (settable, see
+# docs/operator-guide.md). The address is read as the rate limits read it, behind the proxy too:
+# locking by the proxy's address would let anyone lock any staff account for everyone.
+AXES_FAILURE_LIMIT = int(os.environ.get("SAKHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("SAKHI_LOGIN_LOCKOUT_MINUTES", "60")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "website.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "includes/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "website.lockout.locked_out"
 AXES_VERBOSE = False
+# How many proxies (nginx, a load balancer) stand in front of the application, and the header they
+# append the client's address to. 0: REMOTE_ADDR is the client's own address.
+SAKHI_TRUSTED_PROXY_COUNT = int(os.environ.get("SAKHI_TRUSTED_PROXY_COUNT", "0"))
+SAKHI_CLIENT_IP_HEADER = os.environ.get("SAKHI_CLIENT_IP_HEADER", "X-Forwarded-For")
 
 ROOT_URLCONF = "website.urls"
 WSGI_APPLICATION = "website.wsgi.application"
@@ -84,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "website.neutral.surface",
             ],
         },
     },
@@ -127,6 +143,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 # Certificates and evidence documents live here, outside MEDIA_ROOT, and are only
 # ever served through views that check permissions.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+# The largest document people may upload (evidence: PDF, JPEG, PNG); see core/uploads.py.
+SAKHI_UPLOAD_MAX_BYTES = int(os.environ.get("SAKHI_UPLOAD_MAX_MB", "5")) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -169,7 +187,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 WAGTAIL_SITE_NAME = "Sakhi"
+# Dates are typed and shown as India writes them, dd/mm/yyyy (website/formats, website/admin_dates.py).
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+FORMAT_MODULE_PATH = ["website.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The programme's neutral address (skills/neutral.py): printed on certificates, in their QR codes
+# and in employer e-mails. On that host only the verification pages and the employer portal answer.
+# `make run` uses the site itself; production has no default (certificates are refused without it).
+SAKHI_NEUTRAL_BASE_URL = os.environ.get("SAKHI_NEUTRAL_BASE_URL", WAGTAILADMIN_BASE_URL)
+# Where the private keys that sign certificates' credentials are kept, outside the database and its
+# backups; empty: in the database (docs/operator-guide.md, "Signed credentials and their keys").
+SAKHI_CREDENTIAL_KEY_DIR = os.environ.get("SAKHI_CREDENTIAL_KEY_DIR", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -179,9 +209,16 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 LOGIN_URL = "employer_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sakhi@localhost")
+# Employers get mail from the programme's neutral name, never from an address that names the centres.
+SAKHI_NEUTRAL_FROM_EMAIL = os.environ.get(
+    "SAKHI_NEUTRAL_FROM_EMAIL", "Skill Development Programme <noreply@localhost>"
+)
 
 # Demo users with known passwords exist only where this is True (never in production).
 SAKHI_DEMO_USERS = False
+# Staff (admin users) must set up and give a second factor (accounts/twofactor.py). On in
+# production; off for `make run`, so the demo users log in with their password alone.
+SAKHI_STAFF_TWO_FACTOR = False
 
 LOGGING = {
     "version": 1,

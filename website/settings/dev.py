@@ -7,6 +7,7 @@ SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"  # noqa: S10
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SAKHI_DEMO_USERS = True
+SAKHI_STAFF_TWO_FACTOR = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

@@ -1,6 +1,7 @@
 """Production: every secret and host comes from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,6 +20,13 @@ SECRET_KEY = _env("DJANGO_SECRET_KEY", "SECRET_KEY")
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS", "ALLOWED_HOSTS").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+# No default: certificates are refused until the neutral address is set (skills/neutral.py).
+SAKHI_NEUTRAL_BASE_URL = os.environ.get("SAKHI_NEUTRAL_BASE_URL", "")
+if SAKHI_NEUTRAL_BASE_URL:
+    _neutral_host = urlsplit(SAKHI_NEUTRAL_BASE_URL).hostname
+    if _neutral_host and _neutral_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_neutral_host)
+        CSRF_TRUSTED_ORIGINS.append(f"https://{_neutral_host}")
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -43,3 +51,13 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sakhi@localhost")
 
 SAKHI_DEMO_USERS = False
+SAKHI_STAFF_TWO_FACTOR = True
+
+# The operator's own settings for this server (a shared CACHES, logging, storage): an optional
+# website/settings/local.py, never committed, read last so that it wins (docs/operator-guide.md).
+# Only its absence is tolerated: a mistake inside it (a missing package) stops the server.
+try:
+    from .local import *  # noqa: F403
+except ModuleNotFoundError as error:
+    if error.name != f"{__package__}.local":
+        raise

@@ -12,7 +12,9 @@ STORAGES = {
     "private": {"BACKEND": "skills.storage.PrivateInMemoryStorage"},
 }
 SAKHI_DEMO_USERS = True
+SAKHI_STAFF_TWO_FACTOR = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+SAKHI_NEUTRAL_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 AUTHENTICATION_BACKENDS = [

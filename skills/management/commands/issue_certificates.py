@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from skills.certificates import issue_for_cohort
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         except Cohort.DoesNotExist as error:
             raise CommandError(f"No cohort has id {cohort}.") from error
         progress = ProgressBar(self.stderr, cohort.enrolments.count())
-        issued, skipped = issue_for_cohort(cohort, progress=progress)
+        try:
+            issued, skipped = issue_for_cohort(cohort, progress=progress)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"{len(issued)} certificates issued for {cohort}."))
         for certificate in issued:
             self.stdout.write(f"  issued {certificate.number}  enrolment {certificate.enrolment_id}")

@@ -91,4 +91,34 @@ def site_url(django_db_serialized_rollback, live_server):
     from tests.conftest import seed_demo_site
 
     seed_demo_site()
-    return live_server.url.rstrip("/")
+    url = live_server.url.rstrip("/")
+    warm_up(url)
+    return url
+
+
+WARMED_UP = set()
+
+
+def warm_up(url):
+    """Render the home page once per server before a browser waits on it: the first, cold render
+    (templates, translations, fonts) took over 30 s on a loaded 2-core CI machine."""
+    if url not in WARMED_UP:
+        import urllib.request
+
+        with urllib.request.urlopen(url + "/", timeout=180) as response:  # noqa: S310 (our own live server)
+            response.read()
+        WARMED_UP.add(url)
+
+
+@pytest.fixture
+def coordinator_page(page, site_url):
+    """A page logged in to the admin as the demo coordinator of Lucknow."""
+    from website.demo.users import DEMO_PASSWORD, seed_users
+
+    seed_users()
+    page.goto(f"{site_url}/admin/login/")
+    page.fill("input[name=username]", "coordinator")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site_url}/admin/")
+    return page

@@ -8,19 +8,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def coordinator_page(page, site_url):
-    from website.demo.users import DEMO_PASSWORD, seed_users
-
-    seed_users()
-    page.goto(f"{site_url}/admin/login/")
-    page.fill("input[name=username]", "coordinator")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site_url}/admin/")
-    return page
-
-
 def open_from_list(page, list_url, title):
     """Click a record's title in its admin list, as a coordinator does."""
     page.goto(list_url)

@@ -10,13 +10,13 @@ was trained. Signatures are Ed25519 in VC-JOSE compact JWTs (docs/decisions.md).
 key ever used stays published (``did_document``), so an old credential still verifies."""
 
 import base64
+import copy
 import datetime
 import gzip
 import json
 import os
 import secrets
 import uuid
-import warnings
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -26,11 +26,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jws
-from joserfc.errors import SecurityWarning
 from joserfc.jwk import OKPKey
 
 from .models import Certificate, CredentialKey
-from .neutral import PROGRAMME_NAME_EN, neutral_base_url, neutral_host, neutral_url
+from .neutral import issuer_name, neutral_base_url, neutral_host, neutral_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -73,8 +72,22 @@ def key_directory():
     return Path(directory) if directory else None
 
 
-def _key_file(number):
-    return key_directory() / f"key-{number}.ed25519"
+def _key_file(key):
+    """The key's file, named by its number and its public half: a file left by a key whose row
+    was rolled back (an issue that failed after making the first key) never stands in the way
+    of the next key of that number, nor is taken for it."""
+    return key_directory() / f"key-{key.number}-{key.public_key}.ed25519"
+
+
+def _read_key_file(key):
+    path = _key_file(key)
+    if not path.exists():  # named by its number alone, as the first version wrote it
+        path = key_directory() / f"key-{key.number}.ed25519"
+    private = path.read_text().strip()
+    public = Ed25519PrivateKey.from_private_bytes(b64url_decode(private)).public_key()
+    if b64url(public.public_bytes_raw()) != key.public_key:
+        raise ImproperlyConfigured(f"{path} is not the private half of {key}.")
+    return private
 
 
 def rotate_key():
@@ -92,9 +105,7 @@ def rotate_key():
         key.save()
         if directory:
             # Created, never overwritten, readable by the server's user only.
-            with open(
-                _key_file(key.number), "x", opener=lambda path, flags: os.open(path, flags, 0o600)
-            ) as out:
+            with open(_key_file(key), "x", opener=lambda path, flags: os.open(path, flags, 0o600)) as out:
                 out.write(b64url(raw))
     return key
 
@@ -120,20 +131,32 @@ def _private_jwk(key):
         raise ImproperlyConfigured(
             f"The private half of {key} is kept in SAKHI_CREDENTIAL_KEY_DIR, which is not set."
         )
-    private = key.private_key or _key_file(key.number).read_text().strip()
+    private = key.private_key or _read_key_file(key)
     return OKPKey.import_key({**public_jwk(key), "d": private})
+
+
+class _Registry(jws.JWSRegistry):
+    """joserfc's JWS registry with one algorithm, "EdDSA", minus the warning joserfc gives for it.
+
+    RFC 9864 deprecates the polymorphic "EdDSA" for the fully specified "Ed25519", and joserfc 1.8
+    warns at every signature. Widely used verifiers (PyJWT among them) do not know "Ed25519" yet,
+    so credentials keep "EdDSA", which with an Ed25519 key is the same signature (docs/decisions.md,
+    "EdDSA, not Ed25519, as the JWS alg"). Quietened here, for this registry alone: a
+    warnings.catch_warnings() around each signature would change the filters of every thread of
+    the process while it ran."""
+
+    algorithms = {ALGORITHM: copy.copy(jws.JWSRegistry.algorithms[ALGORITHM])}
+    algorithms[ALGORITHM].security_warning = None
+    recommended = [ALGORITHM]
+
+
+REGISTRY = _Registry(algorithms=[ALGORITHM])
 
 
 def sign(header, payload, key):
     """A compact JWS of a JSON payload, signed with this key."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    with warnings.catch_warnings():
-        # joserfc warns that RFC 9864 prefers "Ed25519" to "EdDSA": verifiers today expect
-        # "EdDSA", which names the same Ed25519 signature here (docs/decisions.md).
-        warnings.simplefilter("ignore", SecurityWarning)
-        return jws.serialize_compact(
-            {"alg": ALGORITHM, **header}, body, _private_jwk(key), algorithms=[ALGORITHM]
-        )
+    return jws.serialize_compact({"alg": ALGORITHM, **header}, body, _private_jwk(key), registry=REGISTRY)
 
 
 def did_document():
@@ -263,7 +286,7 @@ def open_badge_credential(certificate, content):
         "issuer": {
             "id": issuer_did(),
             "type": ["Profile"],
-            "name": f"{PROGRAMME_NAME_EN}, {content.district}",
+            "name": issuer_name(content.district, language="en"),  # as printed on the certificate
             "url": neutral_base_url() + "/",
         },
         "validFrom": _start_of(content.issued_on),
@@ -333,3 +356,25 @@ def qr_url(verification_url, token):
     """The QR code opens the verification page; the token rides in the fragment, which a browser
     never sends to the server, and the offline verifier reads it."""
     return f"{verification_url}#t={token}" if token else verification_url
+
+
+def sign_issued_before(certificate_pk):
+    """Give a certificate issued before credentials existed its revocation entry, its signed
+    credential and its QR token; False when it has a credential already or has been revoked.
+
+    Its PDF stays the one issued: a certificate is frozen, and the printed copy she holds has
+    the plain address in its QR code, which still opens the verification page. The token is kept
+    for a reissue or a new print. Locks the row, so two runs at once sign it once."""
+    from .certificates import certificate_content
+
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("enrolment__trainee", "enrolment__cohort__course__trade", "centre")
+            .filter(pk=certificate_pk, credential="", revoked_at__isnull=True)
+            .first()
+        )
+        if certificate is None:
+            return False
+        sign_certificate(certificate, certificate_content(certificate))
+    return True

@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 
+from core.ratelimit import is_rate_limited
 from skills import queries as tracker
 
-from .ratelimit import is_rate_limited
 from .views import VERIFY_LIMIT, VERIFY_SCOPE, VERIFY_WINDOW
 
 api = NinjaAPI(

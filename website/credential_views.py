@@ -6,12 +6,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from skills import credentials
 
 # Anyone may fetch these from any origin: a verifier runs on someone else's page or server.
-PUBLIC_READ = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS"}
+# Plain GETs need no preflight, so the methods named are the ones answered: GET and HEAD.
+PUBLIC_READ = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD"}
 # Verifiers may keep a copy briefly; a revocation is public within five minutes.
 SHORT_CACHE = "public, max-age=300"
 
@@ -23,13 +24,13 @@ def public_read(response):
     return response
 
 
-@require_GET
+@require_safe
 def did_document(request):
     response = JsonResponse(credentials.did_document(), content_type="application/did+json")
     return public_read(response)
 
 
-@require_GET
+@require_safe
 def status_list(request, number):
     if not 1 <= number <= credentials.status_list_count():
         raise Http404

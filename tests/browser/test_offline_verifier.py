@@ -57,6 +57,13 @@ def test_offline_a_token_is_valid_and_a_tampered_one_invalid(verifier, context, 
     assert verdict.inner_text().startswith("Invalid")
     assert verifier.locator("#verifier-facts").is_hidden()
 
+    # The revocation list is signed with the same key, but it is no certificate.
+    from skills import credentials
+
+    verdict = check(verifier, credentials.status_list_credential(1))
+    assert verdict.get_attribute("data-result") == "invalid"
+    assert verifier.locator("#verifier-facts").is_hidden()
+
 
 def test_online_the_status_list_shows_a_revoked_certificate(verifier, site_url):
     valid, revoked = demo_certificates()

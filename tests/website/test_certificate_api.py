@@ -20,7 +20,7 @@ FIXED_TIME = 1_800_000_000.0  # one rate-limit window for the whole test
 @pytest.fixture(autouse=True)
 def fresh_limits(monkeypatch):
     cache.clear()
-    monkeypatch.setattr("website.ratelimit.time.time", lambda: FIXED_TIME)
+    monkeypatch.setattr("core.ratelimit.time.time", lambda: FIXED_TIME)
     with translation.override("en"):
         yield
 
@@ -172,5 +172,12 @@ def test_keys_list_and_verifier_are_served_on_the_neutral_host(client, demo_site
     for path in ["/.well-known/did.json", "/credentials/status/1", reverse("certificate_verify_offline")]:
         response = client.get(path, HTTP_HOST=NEUTRAL_HOST)
         assert response.status_code == 200, path
+    for path in ["/.well-known/did.json", "/credentials/status/1"]:
+        # What the CORS headers name is what is answered: GET and HEAD, nothing that writes.
+        assert client.get(path, HTTP_HOST=NEUTRAL_HOST)["Access-Control-Allow-Methods"] == "GET, HEAD"
+        head = client.head(path, HTTP_HOST=NEUTRAL_HOST)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head["Access-Control-Allow-Origin"] == "*", path
+        assert client.post(path, HTTP_HOST=NEUTRAL_HOST).status_code == 405, path
     assert client.get("/credentials/", HTTP_HOST=NEUTRAL_HOST).status_code == 404
     assert client.get("/.well-known/other.json", HTTP_HOST=NEUTRAL_HOST).status_code == 404

@@ -37,8 +37,12 @@
         return (found ? found[1] : input).replace(/\s+/g, "");
     }
 
-    // The payload of a compact JWS signed by one of the programme's keys, or null.
-    async function verifiedPayload(token) {
+    // "EdDSA" is what the programme signs with; "Ed25519" is its fully specified name (RFC 9864),
+    // accepted too so that a later switch leaves every credential checkable here.
+    var ALGORITHMS = ["EdDSA", "Ed25519"];
+
+    // The header and payload of a compact JWS signed by one of the programme's keys, or null.
+    async function verified(token) {
         var parts = token.split(".");
         if (parts.length !== 3) {
             return null;
@@ -46,7 +50,7 @@
         try {
             var header = jsonFromBase64url(parts[0]);
             var jwk = settings.keys[header.kid];
-            if (header.alg !== "EdDSA" || !jwk) {
+            if (ALGORITHMS.indexOf(header.alg) < 0 || !jwk) {
                 return null;
             }
             var key = await crypto.subtle.importKey(
@@ -54,10 +58,24 @@
             );
             var signed = new TextEncoder().encode(parts[0] + "." + parts[1]);
             var good = await crypto.subtle.verify({name: "Ed25519"}, key, bytesFromBase64url(parts[2]), signed);
-            return good ? jsonFromBase64url(parts[1]) : null;
+            return good ? {header: header, payload: jsonFromBase64url(parts[1])} : null;
         } catch (error) {
             return null;
         }
+    }
+
+    function hasType(value, type) {
+        return Array.isArray(value && value.type) && value.type.indexOf(type) >= 0;
+    }
+
+    // A certificate: the QR code's token, or the credential beside the PDF. The programme signs
+    // other things with the same keys (its revocation list): those are no certificate.
+    function isCertificate(signed) {
+        var payload = signed.payload;
+        if (signed.header.typ === undefined) {
+            return typeof payload.n === "string" && Number.isInteger(payload.s);
+        }
+        return signed.header.typ === "vc+jwt" && hasType(payload, "OpenBadgeCredential");
     }
 
     function day(value) {
@@ -93,14 +111,23 @@
         }
         try {
             var response = await fetch(url, {cache: "no-store"});
-            var list = response.ok ? await verifiedPayload((await response.text()).trim()) : null;
-            var encoded = list && list.credentialSubject && list.credentialSubject.encodedList;
-            if (!encoded || encoded[0] !== "u") {
+            var signed = response.ok ? await verified((await response.text()).trim()) : null;
+            var list = signed && signed.payload;
+            var subject = list && list.credentialSubject;
+            if (!hasType(list, "BitstringStatusListCredential") || !subject ||
+                    subject.statusPurpose !== "revocation") {
+                return null;
+            }
+            var encoded = subject.encodedList;
+            if (typeof encoded !== "string" || encoded[0] !== "u") {
                 return null;
             }
             var stream = new Blob([bytesFromBase64url(encoded.slice(1))]).stream()
                 .pipeThrough(new DecompressionStream("gzip"));
             var bits = new Uint8Array(await new Response(stream).arrayBuffer());
+            if (!Number.isInteger(index) || index < 0 || (index >> 3) >= bits.length) {
+                return null;
+            }
             return (bits[index >> 3] & (0x80 >> (index & 7))) !== 0;
         } catch (error) {
             return null;
@@ -124,12 +151,12 @@
             show("unsupported", text.unsupported);
             return;
         }
-        var payload = await verifiedPayload(tokenFrom(input));
-        if (!payload) {
+        var signed = await verified(tokenFrom(input));
+        if (!signed || !isCertificate(signed)) {
             show("invalid", text.invalid);
             return;
         }
-        var found = factsOf(payload);
+        var found = factsOf(signed.payload);
         Object.keys(found).forEach(function (name) {
             var cell = facts.querySelector('[data-fact="' + name + '"]');
             if (cell) {

@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from core.pdf import register_fonts  # noqa: E402
 from skills.certificate_pdf import (  # noqa: E402
     PAGE_HEIGHT,
     PAGE_WIDTH,
     CertificateContent,
     build_zip,
-    register_fonts,
     render_certificate,
     render_combined,
 )

@@ -88,7 +88,7 @@ def main():
         f"/admin/skills_cohort/inspect/{cohort.pk}/",
     ]
     if session:
-        urls.append(f"/admin/skills/attendance/{session.pk}/")
+        urls.append(f"/admin/skills_cohortsession/{session.pk}/attendance/")
     slow = []
     for who, user in people.items():
         client = Client()

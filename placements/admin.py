@@ -1,5 +1,6 @@
 """The "Placements" menu of the Wagtail admin."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -21,6 +22,12 @@ class EmployerViewSet(TrackerViewSet):
     search_fields = ["organisation", "district", "sector"]
     inspect_template_name = "placements/employer_inspect.html"
     form_fields = ["organisation", "sector", "district", "contact_person", "email", "phone"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/review/", admin_views.ReviewEmployerView.as_view(), name="review"),
+        ]
 
 
 class VacancyViewSet(TrackerViewSet):
@@ -72,6 +79,13 @@ class VacancyViewSet(TrackerViewSet):
         "closing_date",
     ]
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/publish/", admin_views.PublishVacancyView.as_view(), name="publish"),
+            path("<int:pk>/reject/", admin_views.RejectVacancyView.as_view(), name="reject"),
+        ]
+
 
 class NominationViewSet(TrackerViewSet):
     model = Nomination
@@ -89,6 +103,13 @@ class NominationViewSet(TrackerViewSet):
     def get_form_class(self, for_update=False):
         return admin_views.NominationCreateForm
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/withdraw/", admin_views.WithdrawNominationView.as_view(), name="withdraw"),
+            path("<int:pk>/hire/", admin_views.ConfirmHireView.as_view(), name="confirm_hire"),
+        ]
+
 
 class PlacementViewSet(TrackerViewSet):
     model = Placement
@@ -99,6 +120,8 @@ class PlacementViewSet(TrackerViewSet):
     list_export = ["trainee", "job_title", "employer_display", "monthly_pay", "start_date", "end_date"]
     search_fields = ["trainee__full_name", "job_title", "employer_name", "employer__organisation"]
     add_view_class = admin_views.OutcomeCreateView
+    edit_view_class = admin_views.OutcomeEditView
+    delete_view_class = admin_views.OutcomeDeleteView
     inspect_template_name = "placements/placement_inspect.html"
     inspect_view_fields = [
         "trainee",
@@ -119,6 +142,12 @@ class PlacementViewSet(TrackerViewSet):
         base_form_class=CentreScopedForm,
     )
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/evidence/", admin_views.EvidenceDownloadView.as_view(), name="evidence_download"),
+        ]
+
 
 class SelfEmploymentViewSet(TrackerViewSet):
     model = SelfEmployment
@@ -138,6 +167,8 @@ class SelfEmploymentViewSet(TrackerViewSet):
     ]
     search_fields = ["trainee__full_name", "kind"]
     add_view_class = admin_views.OutcomeCreateView
+    edit_view_class = admin_views.OutcomeEditView
+    delete_view_class = admin_views.OutcomeDeleteView
     edit_handler = ObjectList(
         [
             FieldPanel("trainee", widget=trainee_chooser.widget_class),
@@ -161,6 +192,12 @@ class FollowUpViewSet(TrackerViewSet):
     search_fields = ["placement__trainee__full_name", "self_employment__trainee__full_name"]
     inspect_template_name = "placements/follow_up_inspect.html"
     form_fields = ["due_on"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/record/", admin_views.RecordFollowUpView.as_view(), name="record"),
+        ]
 
 
 class VacancyReportViewSet(TrackerViewSet):

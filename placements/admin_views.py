@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from core.forms import CleanTextMixin
 from skills.models import Trainee
-from skills.permissions import centres_changeable_by
-from skills.views import ActionView, ScopedCreateView
+from skills.views import ActionView, ScopedCreateView, ScopedDeleteView, ScopedEditView
 
 from . import services
 from .choosers import nominable_by, nominee_chooser
@@ -199,7 +199,7 @@ class RecordFollowUpView(ActionView, FormView):
 
 def follow_ups_due_this_week(user):
     week_end = timezone.localdate() + datetime.timedelta(days=6 - timezone.localdate().weekday())
-    return FollowUp.objects.due_by(week_end).for_centres(centres_changeable_by(user))
+    return FollowUp.objects.due_by(week_end).for_user(user, "change")
 
 
 class NominationCreateForm(WagtailAdminModelForm):
@@ -241,6 +241,21 @@ class OutcomeCreateView(ScopedCreateView):
     def save_instance(self):
         outcome = self.form.save(commit=False)
         return services.record_outcome(outcome, user=self.request.user)
+
+
+class OutcomeEditView(ScopedEditView):
+    def save_instance(self):
+        trainee_before = services.trainee_of(self.object)
+        outcome = super().save_instance()
+        services.outcome_edited(outcome, trainee_before=trainee_before)
+        return outcome
+
+
+class OutcomeDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            super().delete_action()
+            services.outcome_deleted(self.object)
 
 
 class EvidenceDownloadView(View):

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from website.models import paginate
-from website.ratelimit import is_rate_limited
+from core.pagination import paginate
+from core.ratelimit import is_rate_limited
 
 from .board_forms import VacancyReportForm
 from .filters import VacancyFilter, on_the_board, with_display_text

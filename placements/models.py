@@ -2,7 +2,8 @@
 placements, self-employment and the follow-ups at 3, 6 and 12 months.
 
 Employers are outsiders: they see only candidates nominated to their own vacancies, and only while
-the trainee consents to share her profile (Nomination.objects.visible_to_employer)."""
+the trainee consents to share her profile (Nomination.objects.visible_to_employer). Staff see the
+records of their centres' trainees, by the querysets' for_user(user) (skills.models)."""
 
 import datetime
 
@@ -15,10 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from skills.models import (
+    CentreScopedQuerySet,
     Trade,
     Trainee,
     adult_if_born_by,
-    centres_visible_to,
     private_storage,
     short_date,
 )
@@ -163,10 +164,8 @@ class Vacancy(models.Model):
         return self.effective_status.label
 
 
-class NominationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff: nominations of the trainees of their centres."""
-        return self.filter(trainee__centre__in=centres_visible_to(user))
+class NominationQuerySet(CentreScopedQuerySet):
+    centre_path = "trainee__centre"  # staff: nominations of the trainees of their centres
 
     def visible_to_employer(self, employer):
         """What an employer may see: its own vacancies' candidates who consent and are adults right
@@ -219,9 +218,8 @@ class Nomination(models.Model):
         return f"{self.trainee} → {self.vacancy.title}"
 
 
-class OutcomeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(trainee__centre__in=centres_visible_to(user))
+class OutcomeQuerySet(CentreScopedQuerySet):
+    centre_path = "trainee__centre"
 
     def active_on(self, day):
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
@@ -274,7 +272,7 @@ class Placement(Outcome):
         storage=private_storage,
         upload_to="evidence/",
         blank=True,
-        download_view="placements_evidence_download",
+        download_view="placements_placement:evidence_download",
     )
 
     class Meta:
@@ -328,13 +326,7 @@ class SelfEmployment(Outcome):
         return self.kind
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(
-            Q(placement__trainee__centre__in=centres_visible_to(user))
-            | Q(self_employment__trainee__centre__in=centres_visible_to(user))
-        )
-
+class FollowUpQuerySet(CentreScopedQuerySet):
     def pending(self):
         return self.filter(done_on__isnull=True)
 
@@ -348,6 +340,7 @@ class FollowUpQuerySet(models.QuerySet):
         )
 
     def for_centres(self, centres):
+        # A follow-up is of a placement or of a self-employment: her centre is along either.
         return self.filter(
             Q(placement__trainee__centre__in=centres) | Q(self_employment__trainee__centre__in=centres)
         )
@@ -445,9 +438,8 @@ class VacancyReport(models.Model):
         return f"Report on {self.vacancy.title}"
 
 
-# Reporting summaries. placements.summaries keeps them in step with the tracker (each save of an
-# enrolment, outcome, trainee, cohort or course rewrites the rows of the women it touches, and the
-# bulk paths rewrite theirs), so that placements.outcomes reads a state's figures from a row per
+# Reporting summaries. placements.summaries keeps them in step with the tracker (the services that
+# change what they count rewrite the rows of the women they touch, by explicit calls), so that placements.outcomes reads a state's figures from a row per
 # woman instead of grouping a million enrolments per report. Years are bit masks: bit (year - 1999)
 # is set when she completed a course in that calendar year (or Indian financial year starting in
 # it), so "trained in 2016 to 2025" is one bitwise AND, and a woman trained in two years is one row.

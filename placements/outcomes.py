@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from core.dates import financial_year_end, financial_year_name, financial_year_start
 from skills.models import Centre, Trade
 
 from .models import SUMMARY_BASE_YEAR, SUMMARY_LAST_YEAR, FollowUp, WorkSpell
@@ -56,18 +57,20 @@ class Period:
 
     @property
     def start(self):
-        return datetime.date(self.first_year, 4 if self.financial else 1, 1)
+        if self.financial:
+            return financial_year_start(self.first_year)
+        return datetime.date(self.first_year, 1, 1)
 
     @property
     def end(self):
         if self.financial:
-            return datetime.date(self.last_year + 1, 3, 31)
+            return financial_year_end(self.last_year)
         return datetime.date(self.last_year, 12, 31)
 
     @property
     def label(self):
         def name(year):
-            return f"{year}-{(year + 1) % 100:02d}" if self.financial else str(year)
+            return financial_year_name(year) if self.financial else str(year)
 
         if self.first_year == self.last_year:
             return name(self.first_year)

@@ -27,8 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import is_rate_limited
 from skills.neutral import neutral_base_url, programme_name
-from website.ratelimit import is_rate_limited
 
 from . import emails, services
 from .candidates import candidate_profiles

@@ -1,6 +1,6 @@
 """The filters of the outcome reports (django-filter): which centres, which years, which kind of year.
 
-The centres on offer are only those the user may see (skills.permissions.centres_visible_to): a
+The centres on offer are only those the user may see (Centre.objects.for_user, the scoping rule): a
 coordinator who asks for another centre gets a form error, never its figures. State officers may
 also pick a district or a state. What the filters select becomes a placements.outcomes.Scope and a
 span of years; the figures themselves come from placements.outcomes alone."""
@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from skills.models import Centre
-from skills.permissions import centres_visible_to, sees_every_centre
+from skills.roles import sees_every_centre
 
 from .outcomes import Period, Scope
 
@@ -85,7 +85,7 @@ class OutcomeReportFilter(django_filters.FilterSet):
 
     def __init__(self, data, *, user):
         self.everywhere = sees_every_centre(user)
-        queryset = centres_visible_to(user).order_by("name")
+        queryset = Centre.objects.for_user(user).order_by("name")
         self.centres = list(queryset.values("pk", "slug", "name", "district", "state"))
         super().__init__(self.with_defaults(data), queryset=queryset)
         self.filters["centre"].extra.update(

@@ -1,8 +1,8 @@
 """The annual outcomes report as PDF: A4 portrait, headings in English and Hindi, the headline
 figures, a chart of trained and in paying work per year, and the tables by trade and by year.
 
-A pure module, like skills.certificate_pdf whose fonts and Devanagari shaping it reuses: it reads no
-database, and prints only the counts it is given, never anything about a woman."""
+A pure module drawn with the certificates' toolkit (core.pdf: the fonts and the Devanagari
+shaping): it reads no database, and prints only the counts it is given, never anything about a woman."""
 
 import datetime
 import io
@@ -17,7 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from skills.certificate_pdf import BOLD, REGULAR, _draw_line, english_date, hindi_date, register_fonts
+from core.dates import english_date, hindi_date
+from core.pdf import BOLD, REGULAR, draw_line, register_fonts
 
 from .charts import axis_top
 from .outcomes import Figures
@@ -66,7 +67,7 @@ class Heading(Flowable):
     def draw(self):
         self.canv.setFillColor(ACCENT)
         runs = [(self.english, BOLD, self.size), ("  /  ", REGULAR, self.size), (self.hindi, BOLD, self.size)]
-        _draw_line(self.canv, 0, self.size * 0.45, runs, max_width=self.width)
+        draw_line(self.canv, 0, self.size * 0.45, runs, max_width=self.width)
 
 
 def render_report(content: ReportContent) -> bytes:

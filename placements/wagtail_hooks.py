@@ -8,17 +8,16 @@ from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from skills.models import TrackerLogEntry, Trainee
-from skills.permissions import CentreScopedByQuerysetPolicy, CentreScopedPermissionPolicy, is_coordinator
+from skills.permissions import ForUserPermissionPolicy
+from skills.roles import is_coordinator
 
 from . import admin_views
 from .admin import PlacementsViewSetGroup
 from .choosers import nominable, nominee_chooser
 from .models import FollowUp, Nomination, Placement, SelfEmployment
 
-register_permission_policy(Nomination, CentreScopedPermissionPolicy(Nomination, "trainee__centre"))
-register_permission_policy(Placement, CentreScopedPermissionPolicy(Placement, "trainee__centre"))
-register_permission_policy(SelfEmployment, CentreScopedPermissionPolicy(SelfEmployment, "trainee__centre"))
-register_permission_policy(FollowUp, CentreScopedByQuerysetPolicy(FollowUp))
+for model in (Nomination, Placement, SelfEmployment, FollowUp):
+    register_permission_policy(model, ForUserPermissionPolicy(model))
 
 
 @hooks.register("register_admin_viewset")
@@ -29,47 +28,6 @@ def register_placements_viewsets():
 @hooks.register("register_admin_viewset")
 def register_nominee_chooser():
     return nominee_chooser
-
-
-@hooks.register("register_admin_urls")
-def register_placements_action_urls():
-    return [
-        path(
-            "placements/employer/<int:pk>/review/",
-            admin_views.ReviewEmployerView.as_view(),
-            name="placements_review_employer",
-        ),
-        path(
-            "placements/vacancy/<int:pk>/publish/",
-            admin_views.PublishVacancyView.as_view(),
-            name="placements_publish_vacancy",
-        ),
-        path(
-            "placements/vacancy/<int:pk>/reject/",
-            admin_views.RejectVacancyView.as_view(),
-            name="placements_reject_vacancy",
-        ),
-        path(
-            "placements/nomination/<int:pk>/withdraw/",
-            admin_views.WithdrawNominationView.as_view(),
-            name="placements_withdraw_nomination",
-        ),
-        path(
-            "placements/nomination/<int:pk>/hire/",
-            admin_views.ConfirmHireView.as_view(),
-            name="placements_confirm_hire",
-        ),
-        path(
-            "placements/placement/<int:pk>/evidence/",
-            admin_views.EvidenceDownloadView.as_view(),
-            name="placements_evidence_download",
-        ),
-        path(
-            "placements/follow-up/<int:pk>/record/",
-            admin_views.RecordFollowUpView.as_view(),
-            name="placements_record_follow_up",
-        ),
-    ]
 
 
 class FollowUpsDuePanel(Component):

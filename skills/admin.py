@@ -1,5 +1,6 @@
 """The "Training" menu of the Wagtail admin: one viewset per tracker model."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -93,6 +94,7 @@ class CourseViewSet(TrackerViewSet):
     filterset_class = CourseFilterSet
     list_export = ["title", "title_hi", "trade", "duration_days", "hours", "min_attendance_percent"]
     search_fields = ["title", "title_hi"]
+    edit_view_class = views.CourseEditView
     form_fields = [
         "trade",
         "title",
@@ -128,6 +130,7 @@ class CohortViewSet(TrackerViewSet):
     ]
     search_fields = ["course__title", "centre__name", "trainer", "venue"]
     inspect_view_class = views.CohortInspectView
+    edit_view_class = views.CohortEditView
     inspect_template_name = "skills/cohort_inspect.html"
     edit_handler = ObjectList(
         [
@@ -138,6 +141,24 @@ class CohortViewSet(TrackerViewSet):
         ],
         base_form_class=CentreScopedForm,
     )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/enrol/", views.BulkEnrolView.as_view(), name="bulk_enrol"),
+            path("<int:pk>/attendance/", views.TakeAttendanceView.as_view(), name="take_attendance"),
+            path("<int:pk>/attendance/<str:day>/", views.NewRegisterView.as_view(), name="register"),
+            path(
+                "<int:pk>/certificates/",
+                certificate_views.IssueCohortCertificatesView.as_view(),
+                name="issue_certificates",
+            ),
+            path(
+                "<int:pk>/certificates.<str:fmt>",
+                certificate_views.CohortCertificatesDownloadView.as_view(),
+                name="certificates_download",
+            ),
+        ]
 
 
 class TraineeViewSet(TrackerViewSet):
@@ -230,6 +251,7 @@ class EnrolmentViewSet(TrackerViewSet):
     ]
     search_fields = ["trainee__full_name", "trainee__name_hi"]
     add_view_class = views.EnrolmentCreateView
+    delete_view_class = views.EnrolmentDeleteView
     index_view_class = type(
         "EnrolmentIndexView",
         (views.ScopedIndexView,),
@@ -244,6 +266,18 @@ class EnrolmentViewSet(TrackerViewSet):
             return EnrolmentCreateForm
         return super().get_form_class(for_update=True)
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/drop/", views.DropOutView.as_view(), name="drop_out"),
+            path("<int:pk>/complete/", views.CompleteView.as_view(), name="complete"),
+            path(
+                "<int:pk>/certificate/",
+                certificate_views.IssueCertificateView.as_view(),
+                name="issue_certificate",
+            ),
+        ]
+
 
 class CohortSessionViewSet(TrackerViewSet):
     model = CohortSession
@@ -257,6 +291,13 @@ class CohortSessionViewSet(TrackerViewSet):
     edit_handler = ObjectList(
         [FieldPanel("cohort"), FieldPanel("date"), FieldPanel("topic")], base_form_class=CentreScopedForm
     )
+
+    def get_urlpatterns(self):
+        # The register of a session already taken (a new day's is the cohort's "register").
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
+        ]
 
 
 class CertificateViewSet(TrackerViewSet):
@@ -273,6 +314,19 @@ class CertificateViewSet(TrackerViewSet):
     inspect_template_name = "skills/certificate_inspect.html"
     edit_view_class = certificate_views.CertificateEditRedirectView
     form_fields = ["revoked_reason"]  # never shown: editing redirects to the inspect view
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/download/", certificate_views.CertificateDownloadView.as_view(), name="download"),
+            path(
+                "<int:pk>/credential/",
+                certificate_views.CertificateCredentialDownloadView.as_view(),
+                name="credential_download",
+            ),
+            path("<int:pk>/revoke/", certificate_views.RevokeCertificateView.as_view(), name="revoke"),
+            path("<int:pk>/reissue/", certificate_views.ReissueCertificateView.as_view(), name="reissue"),
+        ]
 
 
 class TrainingViewSetGroup(ViewSetGroup):

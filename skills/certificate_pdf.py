@@ -9,11 +9,9 @@ rendered before and whatever its hash seed.
 What the page says is neutral on purpose: the issuer is "Skill Development Programme, <district>".
 A certificate is shown to employers and families, so nothing on it names the centre's other work.
 
-Devanagari is shaped by HarfBuzz (uharfbuzz) through reportlab's shaping support, in Hind, a font
-family that has Latin letters as well; both come from PyPI (see requirements.txt)."""
+The fonts, the Devanagari shaping and the drawing of bilingual lines are core.pdf's."""
 
 import datetime
-import functools
 import hashlib
 import io
 import re
@@ -21,13 +19,13 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import fontpkg
 import zxingcpp
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
+
+from core.dates import english_date, hindi_date
+from core.pdf import BOLD, REGULAR, draw_line, register_fonts
 
 from . import neutral
 from .neutral import PROGRAMME_NAME_EN, PROGRAMME_NAME_HI
@@ -59,10 +57,6 @@ class CertificateContent:
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 CENTRE_X = PAGE_WIDTH / 2
 
-REGULAR = "Certificate-Hind"
-BOLD = "Certificate-Hind-Bold"
-FONT_WEIGHTS = {REGULAR: 400, BOLD: 700}  # Hind from the fontpkg-hind package
-
 INK = Color(0.10, 0.10, 0.12)
 MUTED = Color(0.36, 0.36, 0.40)
 ACCENT = Color(0.06, 0.33, 0.38)
@@ -70,22 +64,6 @@ RULE = Color(0.72, 0.60, 0.36)
 
 ISSUER_EN, ISSUER_HI = PROGRAMME_NAME_EN, PROGRAMME_NAME_HI
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
 DARK_RUN = re.compile(b"\x00+")  # in zxing-cpp's image of a symbol, 0 is a dark module, 255 a light one
 
 
@@ -144,67 +122,6 @@ def build_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def english_date(day: datetime.date) -> str:
-    # Month names from a table, not strftime("%B"), which follows the process's locale.
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def hindi_date(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-# Fonts and shaping
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register Hind once per process, with HarfBuzz's unnamed glyphs numbered up front.
-
-    reportlab gives a glyph that has no Unicode value (a conjunct such as क्ष, a half form) a
-    private-use code the first time shaping meets it, and writes that code into the PDF's ToUnicode
-    map. Left alone, the code depends on which texts the process shaped before, so the same
-    certificate would come out with different bytes in a fresh worker. Numbering every such glyph
-    at registration, in glyph order, makes the codes a property of the font file alone."""
-    for name, weight in FONT_WEIGHTS.items():
-        font = TTFont(name, fontpkg.path("Hind", weight))
-        hb_font = font.hbFont()
-        for glyph in range(font.face.numGlyphs):
-            if glyph not in font.face.glyphToChar:
-                font.hbAddPrivate(hb_font.glyph_to_string(glyph), glyph, hb_font.get_glyph_h_advance(glyph))
-        pdfmetrics.registerFont(font)
-
-
-@functools.lru_cache(maxsize=8192)
-def _shaped(text: str, font_name: str) -> tuple[str, float]:
-    """The text ready to draw, and its width at 1 pt.
-
-    Only text with Devanagari goes through HarfBuzz: shaping English would turn "fi" into a
-    ligature glyph that text extraction (and a screen reader) cannot read back. reportlab's
-    drawString(shaping=True) shapes nothing unless the optional rlbidi is installed, so the module
-    calls shapeStr itself and draws the shaped string, which reportlab then positions glyph by
-    glyph."""
-    if DEVANAGARI.search(text):
-        shaped = shapeStr(text, font_name, 1)
-        if isinstance(shaped, ShapedStr):
-            return shaped, sum(glyph.x_advance for glyph in shaped.__shapeData__) / 1000
-    return text, pdfmetrics.stringWidth(text, font_name, 1)
-
-
-def _draw_line(canvas, x, y, runs, align="left", max_width=None):
-    """Draw runs of (text, font, size) side by side on one baseline; shrink them all to fit max_width.
-
-    English and Hindi are separate runs, so each script is measured and shaped on its own."""
-    runs = [(*_shaped(text, font), font, size) for text, font, size in runs if text]
-    width = sum(unit_width * size for _, unit_width, _, size in runs)
-    scale = min(1.0, max_width / width) if max_width and width else 1.0
-    if align == "centre":
-        x -= width * scale / 2
-    for text, unit_width, font, size in runs:
-        canvas.setFont(font, size * scale)
-        canvas.drawString(x, y, text)
-        x += unit_width * size * scale
-
-
 # The page
 
 
@@ -228,26 +145,26 @@ def _draw_page(canvas, content):
     _draw_frame(canvas)
 
     canvas.setFillColor(ACCENT)
-    _draw_line(canvas, CENTRE_X, 526, [(issuer_name(content.district), BOLD, 17)], "centre", 640)
+    draw_line(canvas, CENTRE_X, 526, [(issuer_name(content.district), BOLD, 17)], "centre", 640)
     district_hi = content.district_hi or content.district
-    _draw_line(canvas, CENTRE_X, 505, [(f"{ISSUER_HI}, {district_hi}", REGULAR, 15)], "centre", 640)
+    draw_line(canvas, CENTRE_X, 505, [(f"{ISSUER_HI}, {district_hi}", REGULAR, 15)], "centre", 640)
 
     canvas.setFillColor(INK)
-    _draw_line(canvas, CENTRE_X, 458, [("Certificate of Training", BOLD, 32)], "centre")
-    _draw_line(canvas, CENTRE_X, 427, [("प्रशिक्षण प्रमाण पत्र", BOLD, 24)], "centre")
+    draw_line(canvas, CENTRE_X, 458, [("Certificate of Training", BOLD, 32)], "centre")
+    draw_line(canvas, CENTRE_X, 427, [("प्रशिक्षण प्रमाण पत्र", BOLD, 24)], "centre")
 
     canvas.setFillColor(MUTED)
-    _draw_line(
+    draw_line(
         canvas, CENTRE_X, 394, _bilingual("This is to certify that", "प्रमाणित किया जाता है कि", 13), "centre"
     )
     canvas.setFillColor(INK)
     if content.trainee_name_hi:
-        _draw_line(canvas, CENTRE_X, 356, [(content.trainee_name, BOLD, 30)], "centre", 660)
-        _draw_line(canvas, CENTRE_X, 326, [(content.trainee_name_hi, BOLD, 24)], "centre", 660)
+        draw_line(canvas, CENTRE_X, 356, [(content.trainee_name, BOLD, 30)], "centre", 660)
+        draw_line(canvas, CENTRE_X, 326, [(content.trainee_name_hi, BOLD, 24)], "centre", 660)
     else:
-        _draw_line(canvas, CENTRE_X, 342, [(content.trainee_name, BOLD, 30)], "centre", 660)
+        draw_line(canvas, CENTRE_X, 342, [(content.trainee_name, BOLD, 30)], "centre", 660)
     canvas.setFillColor(MUTED)
-    _draw_line(
+    draw_line(
         canvas,
         CENTRE_X,
         294,
@@ -280,35 +197,35 @@ def _bilingual(english, hindi, size, english_font=REGULAR):
 
 def _draw_detail(canvas, x, width, y, label_en, label_hi, value_en, value_hi):
     canvas.setFillColor(ACCENT)
-    _draw_line(canvas, x, y, _bilingual(label_en.upper(), label_hi, 9, BOLD))
+    draw_line(canvas, x, y, _bilingual(label_en.upper(), label_hi, 9, BOLD))
     canvas.setFillColor(INK)
-    _draw_line(canvas, x, y - 18, [(value_en, BOLD, 14)], max_width=width)
+    draw_line(canvas, x, y - 18, [(value_en, BOLD, 14)], max_width=width)
     if value_hi and value_hi != value_en:
-        _draw_line(canvas, x, y - 35, [(value_hi, REGULAR, 13)], max_width=width)
+        draw_line(canvas, x, y - 35, [(value_hi, REGULAR, 13)], max_width=width)
 
 
 def _draw_footer(canvas, content):
     left = 72
     canvas.setFillColor(MUTED)
-    _draw_line(canvas, left, 130, _bilingual("Certificate No.", "प्रमाण पत्र संख्या", 9))
-    _draw_line(canvas, left, 92, _bilingual("Issued on", "जारी करने की तिथि", 9))
-    _draw_line(canvas, left, 54, _bilingual("Verify at", "सत्यापन", 9))
+    draw_line(canvas, left, 130, _bilingual("Certificate No.", "प्रमाण पत्र संख्या", 9))
+    draw_line(canvas, left, 92, _bilingual("Issued on", "जारी करने की तिथि", 9))
+    draw_line(canvas, left, 54, _bilingual("Verify at", "सत्यापन", 9))
     canvas.setFillColor(INK)
-    _draw_line(canvas, left, 114, [(content.number, BOLD, 13)], max_width=240)
-    _draw_line(
+    draw_line(canvas, left, 114, [(content.number, BOLD, 13)], max_width=240)
+    draw_line(
         canvas,
         left,
         76,
         [(english_date(content.issued_on), BOLD, 13), (f"   {hindi_date(content.issued_on)}", REGULAR, 12)],
     )
-    _draw_line(canvas, left, 40, [(content.verification_url, REGULAR, 9)], max_width=240)
+    draw_line(canvas, left, 40, [(content.verification_url, REGULAR, 9)], max_width=240)
 
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
     canvas.line(CENTRE_X - 100, 92, CENTRE_X + 100, 92)
     canvas.setFillColor(MUTED)
-    _draw_line(canvas, CENTRE_X, 78, _bilingual("Authorised signatory", "अधिकृत हस्ताक्षरकर्ता", 10), "centre")
-    _draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
+    draw_line(canvas, CENTRE_X, 78, _bilingual("Authorised signatory", "अधिकृत हस्ताक्षरकर्ता", 10), "centre")
+    draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
 
     # The code carries the signed token as well as the address (about 77 modules): 116 pt gives
     # modules of 0.5 mm, which phone cameras read. 4 modules of quiet zone around it stay empty.
@@ -317,7 +234,7 @@ def _draw_footer(canvas, content):
     canvas.setFillColor(INK)
     _draw_qr(canvas, content.qr_content or content.verification_url, qr_x, qr_y, qr_size)
     canvas.setFillColor(MUTED)
-    _draw_line(canvas, qr_x + qr_size / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
+    draw_line(canvas, qr_x + qr_size / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
 
 
 def _draw_frame(canvas):

@@ -1,8 +1,9 @@
 """Choosing a trainee in the admin: searched in the database, a page at a time, showing what
 tells two women of the same name apart (register number, age, district, last course).
 
-Lists only the trainees the user may change, by the Trainee permission policy (the one scoping
-rule); the enrol page, and the enrolment, placement, self-employment and nomination forms use it."""
+Lists only the trainees the user may change, by the Trainee permission policy (which calls
+Trainee.objects.for_user, the one scoping rule); the enrol page, and the enrolment, placement,
+self-employment and nomination forms use it."""
 
 from django import forms
 from django.db.models import OuterRef, Q, Subquery

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.exports import spreadsheet_response
 
-from .models import TrackerLogEntry
-from .permissions import centres_visible_to, sees_every_centre
+from .models import Centre, TrackerLogEntry
+from .roles import sees_every_centre
 
 EXPORT_ACTION = "sakhi.export"
 # An export is of a list, not of one record. Wagtail's audit report looks each entry's record up
@@ -86,4 +86,4 @@ def audit_centre_ids(user):
     centre at once: their exports are in the state's audit trail (no centre), which they read."""
     if sees_every_centre(user):
         return [None]
-    return list(centres_visible_to(user).values_list("pk", flat=True)) or [None]
+    return list(Centre.objects.for_user(user).values_list("pk", flat=True)) or [None]

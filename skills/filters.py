@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from .models import Centre, Cohort, Course, Enrolment, Trade, Trainee
-from .permissions import centres_visible_to
 
 
 def year_choices():
@@ -29,7 +28,7 @@ class CentreScopedFilterSet(WagtailFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         if request is not None and "centre" in self.filters:
-            self.filters["centre"].queryset = centres_visible_to(request.user)
+            self.filters["centre"].queryset = Centre.objects.for_user(request.user)
 
 
 class CohortFilterSet(CentreScopedFilterSet):

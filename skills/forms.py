@@ -18,11 +18,10 @@ class CentreScopedForm(CleanTextMixin, WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.for_user is None:
             return
-        centres = centres_changeable_by(self.for_user)
         scopes = {
-            "centre": lambda qs: qs.filter(pk__in=centres),
-            "cohort": lambda qs: qs.filter(centre__in=centres).select_related("course", "centre"),
-            "trainee": lambda qs: qs.filter(centre__in=centres),
+            "centre": lambda qs: qs.for_user(self.for_user, "change"),
+            "cohort": lambda qs: qs.for_user(self.for_user, "change").select_related("course", "centre"),
+            "trainee": lambda qs: qs.for_user(self.for_user, "change"),
         }
         for name, scope in scopes.items():
             if name in self.fields:

@@ -1,7 +1,9 @@
 """The training tracker: centres, trades, courses, cohorts, trainees, enrolments and attendance.
 
 Rules that the database can hold are constraints; the rest live in querysets and in
-skills.services. Personal data is reached only through the querysets' visible_to(user)."""
+skills.services. Staff reach records of the centres only through the querysets' for_user(user),
+the one scoping rule: the permission policies, admin views, choosers, filters, exports and
+reports all call it."""
 
 from operator import attrgetter
 
@@ -15,9 +17,11 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry
-from wagtail.models.audit_log import ModelLogEntryManager
+from wagtail.models.audit_log import LogEntryQuerySet, ModelLogEntryManager
 
-from .permissions import centres_visible_to, sees_every_centre
+from core.dates import age_on
+
+from .roles import is_coordinator, is_reading, is_state_officer, sees_every_centre
 from .storage import PrivateFileField
 
 
@@ -31,12 +35,37 @@ def short_date(day):
     return formats.date_format(day, "j M Y")
 
 
+class CentreScopedQuerySet(models.QuerySet):
+    """Records that belong to a centre, found along `centre_path` (e.g. "cohort__centre")."""
+
+    centre_path = None
+
+    def for_user(self, user, action="view"):
+        """The records the user may read (action "view") or change (any other action; given a
+        list of actions, reading only if every one is "view"): those of Centre.objects.for_user."""
+        if is_reading(action) and sees_every_centre(user):
+            return self.all()  # no join to centres: state-wide lists stay fast
+        return self.for_centres(Centre.objects.for_user(user, action))
+
+    def for_centres(self, centres):
+        return self.filter(**{f"{self.centre_path}__in": centres})
+
+
 class CentreQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def visible_to(self, user):
-        return self.filter(pk__in=centres_visible_to(user))
+    def for_user(self, user, action="view"):
+        """The centres whose records the user may read (action "view") or change (anything else):
+        superusers every centre; state officers read every centre and change none; coordinators
+        read and change their own centres; anyone else, and an inactive account, none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or (is_reading(action) and is_state_officer(user)):
+            return self.all()
+        if is_coordinator(user):
+            return self.filter(coordinators=user)
+        return self.none()
 
 
 class Centre(models.Model):
@@ -151,9 +180,8 @@ class Course(models.Model):
         return in_active_language(self.title, self.title_hi)
 
 
-class CohortQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(centre__in=centres_visible_to(user))
+class CohortQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def open_for_enrolment(self):
         return self.filter(status__in=[Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.RUNNING])
@@ -246,9 +274,8 @@ def adult_if_born_by(day):
         return day.replace(year=day.year - 18, day=28)
 
 
-class TraineeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(centre__in=centres_visible_to(user))
+class TraineeQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def adults(self, on=None):
         return self.filter(date_of_birth__lte=adult_if_born_by(on or timezone.localdate()))
@@ -344,8 +371,7 @@ class Trainee(models.Model):
         return self.full_name
 
     def age_on(self, day):
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     @property
     def age(self):
@@ -367,9 +393,8 @@ class Trainee(models.Model):
                 )
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(cohort__centre__in=centres_visible_to(user))
+class EnrolmentQuerySet(CentreScopedQuerySet):
+    centre_path = "cohort__centre"
 
     def holding_seats(self):
         return self.exclude(status=Enrolment.Status.DROPPED)
@@ -496,6 +521,10 @@ class Enrolment(models.Model):
         return start, max(start, end)
 
 
+class CohortSessionQuerySet(CentreScopedQuerySet):
+    centre_path = "cohort__centre"
+
+
 class CohortSession(models.Model):
     """One day of teaching in a cohort, on which attendance is taken."""
 
@@ -504,6 +533,8 @@ class CohortSession(models.Model):
     )
     date = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=120, blank=True)
+
+    objects = CohortSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -537,7 +568,7 @@ class CohortSession(models.Model):
             )
 
     def get_absolute_url(self):
-        return reverse("skills_attendance", args=[self.pk])
+        return reverse("skills_cohortsession:attendance", args=[self.pk])
 
 
 class AttendanceMark(models.Model):
@@ -557,7 +588,14 @@ class AttendanceMark(models.Model):
         return f"{self.enrolment} · {self.session.date}: {'present' if self.present else 'absent'}"
 
 
+class TrackerLogEntryQuerySet(CentreScopedQuerySet, LogEntryQuerySet):
+    centre_path = "centre"
+
+
 class TrackerLogEntryManager(ModelLogEntryManager):
+    def get_queryset(self):
+        return TrackerLogEntryQuerySet(self.model, using=self._db)
+
     def get_instance_title(self, instance):
         # The audit trail names records by number, never by a trainee's name.
         return f"{capfirst(instance._meta.verbose_name)} #{instance.pk}"
@@ -567,9 +605,7 @@ class TrackerLogEntryManager(ModelLogEntryManager):
         return super().log_action(instance, action, **kwargs)
 
     def viewable_by_user(self, user):
-        if sees_every_centre(user):
-            return self.all()
-        return self.filter(centre__in=centres_visible_to(user))
+        return self.get_queryset().for_user(user)
 
 
 def centre_id_of(instance):
@@ -621,9 +657,8 @@ def private_storage():
     return storages["private"]
 
 
-class CertificateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(centre__in=centres_visible_to(user))
+class CertificateQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def valid(self):
         return self.filter(revoked_at__isnull=True)

@@ -9,6 +9,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -110,6 +111,29 @@ class ScopedDeleteView(generic.DeleteView):
         )
 
 
+class CohortEditView(ScopedEditView):
+    def save_instance(self):
+        cohort = super().save_instance()
+        if "course" in self.form.changed_data:
+            services.cohort_course_changed(cohort)
+        return cohort
+
+
+class CourseEditView(ScopedEditView):
+    def save_instance(self):
+        course = super().save_instance()
+        if "trade" in self.form.changed_data:
+            services.course_trade_changed(course)
+        return course
+
+
+class EnrolmentDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            super().delete_action()
+            services.enrolment_deleted(self.object)
+
+
 class ScopedInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(scoped_queryset(self.request, self.model, "view"), pk=self.pk)
@@ -180,6 +204,8 @@ class TraineeConsentMixin:
         instance.save()
         self.form.save_m2m()
         log(instance=instance, action="wagtail.create" if is_new else "wagtail.edit", user=self.request.user)
+        if not is_new:
+            services.trainee_moved(instance, from_centre_id=previous.centre_id)
         services.record_consent(
             instance,
             **{arg: wanted[field] for field, arg in self.consent_fields.items()},
@@ -364,7 +390,7 @@ class NewRegisterView(RegisterMixin, ActionView, TemplateView):
         self.cohort, self.session = self.object, None
         taken = CohortSession.objects.filter(cohort=self.cohort, date=self.day).first()
         if taken:
-            return redirect(reverse("skills_attendance", args=[taken.pk]))
+            return redirect(reverse("skills_cohortsession:attendance", args=[taken.pk]))
         try:
             services.check_session_date(self.cohort, self.day)
         except ValidationError as error:
@@ -395,7 +421,7 @@ class TakeAttendanceView(ActionView, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(back)
-        return redirect(reverse("skills_register", args=[self.object.pk, day.isoformat()]))
+        return redirect(reverse("skills_cohort:register", args=[self.object.pk, day.isoformat()]))
 
     def get(self, request, *args, **kwargs):
         raise PermissionDenied  # a register is opened by POST only

@@ -4,7 +4,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from . import certificate_views, views
 from .admin import TrainingViewSetGroup
 from .choosers import trainee_chooser
 from .models import (
@@ -18,14 +17,11 @@ from .models import (
     Trade,
     Trainee,
 )
-from .permissions import CentrePermissionPolicy, CentreScopedPermissionPolicy, CertificatePermissionPolicy
+from .permissions import CertificatePermissionPolicy, ForUserPermissionPolicy
 
-register_permission_policy(Centre, CentrePermissionPolicy(Centre))
-register_permission_policy(Cohort, CentreScopedPermissionPolicy(Cohort, "centre"))
-register_permission_policy(Trainee, CentreScopedPermissionPolicy(Trainee, "centre"))
-register_permission_policy(Enrolment, CentreScopedPermissionPolicy(Enrolment, "cohort__centre"))
-register_permission_policy(CohortSession, CentreScopedPermissionPolicy(CohortSession, "cohort__centre"))
-register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate, "centre"))
+for model in (Centre, Cohort, Trainee, Enrolment, CohortSession):
+    register_permission_policy(model, ForUserPermissionPolicy(model))
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
 
 
 @hooks.register("register_admin_viewset")
@@ -36,61 +32,6 @@ def register_training_viewsets():
 @hooks.register("register_admin_viewset")
 def register_trainee_chooser():
     return trainee_chooser
-
-
-@hooks.register("register_admin_urls")
-def register_training_action_urls():
-    return [
-        path("skills/attendance/<int:pk>/", views.AttendanceView.as_view(), name="skills_attendance"),
-        path(
-            "skills/cohort/<int:pk>/attendance/",
-            views.TakeAttendanceView.as_view(),
-            name="skills_take_attendance",
-        ),
-        path(
-            "skills/cohort/<int:pk>/attendance/<str:day>/",
-            views.NewRegisterView.as_view(),
-            name="skills_register",
-        ),
-        path("skills/cohort/<int:pk>/enrol/", views.BulkEnrolView.as_view(), name="skills_bulk_enrol"),
-        path("skills/enrolment/<int:pk>/drop/", views.DropOutView.as_view(), name="skills_drop_out"),
-        path("skills/enrolment/<int:pk>/complete/", views.CompleteView.as_view(), name="skills_complete"),
-        path(
-            "skills/enrolment/<int:pk>/certificate/",
-            certificate_views.IssueCertificateView.as_view(),
-            name="skills_issue_certificate",
-        ),
-        path(
-            "skills/cohort/<int:pk>/certificates/",
-            certificate_views.IssueCohortCertificatesView.as_view(),
-            name="skills_issue_cohort_certificates",
-        ),
-        path(
-            "skills/cohort/<int:pk>/certificates.<str:fmt>",
-            certificate_views.CohortCertificatesDownloadView.as_view(),
-            name="skills_cohort_certificates_download",
-        ),
-        path(
-            "skills/certificate/<int:pk>/download/",
-            certificate_views.CertificateDownloadView.as_view(),
-            name="skills_certificate_download",
-        ),
-        path(
-            "skills/certificate/<int:pk>/credential/",
-            certificate_views.CertificateCredentialDownloadView.as_view(),
-            name="skills_certificate_credential_download",
-        ),
-        path(
-            "skills/certificate/<int:pk>/revoke/",
-            certificate_views.RevokeCertificateView.as_view(),
-            name="skills_certificate_revoke",
-        ),
-        path(
-            "skills/certificate/<int:pk>/reissue/",
-            certificate_views.ReissueCertificateView.as_view(),
-            name="skills_certificate_reissue",
-        ),
-    ]
 
 
 class AuditTrailMenuItem(MenuItem):

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -22,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.pagination import paginate
 from skills import queries as tracker
 
 from .blocks import BodyBlock, ServiceBlock
@@ -29,17 +29,6 @@ from .filters import OpenCohortFilter
 
 LISTING_IMAGE_SPEC = "fill-480x270"
 NEWS_PER_PAGE = 10
-
-
-def paginate(request, queryset, per_page):
-    """One page of a listing; a bad or out-of-range ?page= falls back to the first or last page."""
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 def with_listing_images(queryset):

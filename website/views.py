@@ -7,10 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from core.pagination import paginate
+from core.ratelimit import is_rate_limited
 from skills import queries as tracker
-
-from .models import paginate
-from .ratelimit import is_rate_limited
 
 SEARCH_RESULTS_PER_PAGE = 10
 

@@ -102,7 +102,7 @@ def test_a_placement_with_evidence_can_be_edited(client, coordinator, placement)
     response = client.get(reverse("placements_placement:edit", args=[placement.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    download = reverse("placements_evidence_download", args=[placement.pk])
+    download = reverse("placements_placement:evidence_download", args=[placement.pk])
     assert f'href="{download}"' in html
     assert "offer-letter" in html
 
@@ -268,7 +268,7 @@ def test_confirming_a_hire_checks_its_evidence_too(client, coordinator, placemen
         "end_date": "",
         "evidence": SimpleUploadedFile("offer.svg", b'<svg onload="alert(1)"/>'),
     }
-    response = client.post(reverse("placements_confirm_hire", args=[nomination.pk]), data)
+    response = client.post(reverse("placements_nomination:confirm_hire", args=[nomination.pk]), data)
     assert response.status_code == 200
     assert "is not an accepted type of file" in response.context["form"].errors["evidence"][0]
     assert not Placement.objects.filter(nomination=nomination).exists()

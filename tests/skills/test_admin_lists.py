@@ -77,7 +77,7 @@ def test_cohort_register_and_attendance_screen_are_flat(client, coordinator):
     cohort = Cohort.objects.filter(centre=lucknow, status="running").latest("pk")
     session = cohort.sessions.get()
     inspect = f"/admin/skills_cohort/inspect/{cohort.pk}/"
-    register = f"/admin/skills/attendance/{session.pk}/"
+    register = f"/admin/skills_cohortsession/{session.pk}/attendance/"
     small = queries_for(client, inspect), queries_for(client, register)
     more = [
         Trainee.objects.create(

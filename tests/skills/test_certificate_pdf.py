@@ -22,14 +22,8 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import shapeStr
 
-from skills.certificate_pdf import (
-    BOLD,
-    CertificateContent,
-    build_zip,
-    register_fonts,
-    render_certificate,
-    render_combined,
-)
+from core.pdf import BOLD, register_fonts
+from skills.certificate_pdf import CertificateContent, build_zip, render_certificate, render_combined
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 

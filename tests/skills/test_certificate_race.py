@@ -72,7 +72,7 @@ def test_one_enrolment_issued_by_many_at_once_gets_one_certificate_and_one_file(
     enrolment = cohort.enrolments.order_by("pk").first()
     before = stored_certificates()
 
-    answers = post_at_once(admin, reverse("skills_issue_certificate", args=[enrolment.pk]))
+    answers = post_at_once(admin, reverse("skills_enrolment:issue_certificate", args=[enrolment.pk]))
 
     assert sorted(status for status, _messages in answers) == [302] * RACERS
     (certificate,) = Certificate.objects.filter(enrolment=enrolment)
@@ -87,7 +87,7 @@ def test_one_enrolment_issued_by_many_at_once_gets_one_certificate_and_one_file(
 def test_a_cohort_issued_by_two_coordinators_at_once_gets_each_certificate_once(cohort, admin):
     before = stored_certificates()
 
-    answers = post_at_once(admin, reverse("skills_issue_cohort_certificates", args=[cohort.pk]))
+    answers = post_at_once(admin, reverse("skills_cohort:issue_certificates", args=[cohort.pk]))
 
     assert [status for status, _messages in answers] == [200] * RACERS
     issued = Certificate.objects.filter(enrolment__cohort=cohort)

@@ -126,7 +126,7 @@ def test_stored_pdf_is_frozen(client, centre, admin_user):
         completed_cohort(centre, size=1, attended=(10,)).enrolments.get()
     )
     client.force_login(admin_user)
-    url = reverse("skills_certificate_download", args=[certificate.pk])
+    url = reverse("skills_certificate:download", args=[certificate.pk])
     first = b"".join(client.get(url).streaming_content)
     second = b"".join(client.get(url).streaming_content)
     assert first.startswith(b"%PDF") and first == second
@@ -195,34 +195,34 @@ def test_coordinator_of_another_centre_can_neither_issue_nor_download(client, st
         .first()
     )
     client.force_login(staff["coordinator.patna"])
-    assert client.get(reverse("skills_certificate_download", args=[certificate.pk])).status_code == 404
-    assert client.post(reverse("skills_issue_certificate", args=[other.pk])).status_code == 404
-    assert client.post(reverse("skills_issue_cohort_certificates", args=[other.cohort_id])).status_code == 404
-    assert client.post(reverse("skills_certificate_reissue", args=[certificate.pk])).status_code == 404
+    assert client.get(reverse("skills_certificate:download", args=[certificate.pk])).status_code == 404
+    assert client.post(reverse("skills_enrolment:issue_certificate", args=[other.pk])).status_code == 404
+    assert client.post(reverse("skills_cohort:issue_certificates", args=[other.cohort_id])).status_code == 404
+    assert client.post(reverse("skills_certificate:reissue", args=[certificate.pk])).status_code == 404
     assert not other.certificates.exists()
 
     client.force_login(staff["officer"])
-    assert client.get(reverse("skills_certificate_download", args=[certificate.pk])).status_code == 200
-    assert client.post(reverse("skills_certificate_reissue", args=[certificate.pk])).status_code in (403, 404)
+    assert client.get(reverse("skills_certificate:download", args=[certificate.pk])).status_code == 200
+    assert client.post(reverse("skills_certificate:reissue", args=[certificate.pk])).status_code in (403, 404)
     certificate.refresh_from_db()
     assert certificate.is_valid
 
     client.force_login(staff["coordinator"])
-    response = client.get(reverse("skills_certificate_download", args=[certificate.pk]))
+    response = client.get(reverse("skills_certificate:download", args=[certificate.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_coordinator_issues_a_cohort_in_one_click_and_downloads_pdf_and_zip(client, staff, demo_site):
     cohort = completed_cohort(Centre.objects.get(slug="lucknow"), size=3, attended=(10, 10, 6))
     client.force_login(staff["coordinator"])
-    response = client.post(reverse("skills_issue_cohort_certificates", args=[cohort.pk]))
+    response = client.post(reverse("skills_cohort:issue_certificates", args=[cohort.pk]))
     assert response.status_code == 200
     issued, skipped = response.context["issued"], response.context["skipped"]
     assert len(issued) == 2, [(i.enrolment.trainee.full_name, i.reason) for i in skipped]
     assert [item.reason for item in skipped] == ["attendance below 80%"]
-    pdf = client.get(reverse("skills_cohort_certificates_download", args=[cohort.pk, "pdf"]))
+    pdf = client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    archive = client.get(reverse("skills_cohort_certificates_download", args=[cohort.pk, "zip"]))
+    archive = client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "zip"]))
     assert archive["Content-Type"] == "application/zip" and archive.content.startswith(b"PK")
 
 
@@ -283,7 +283,7 @@ def test_typed_code_is_normalised(client, centre):
 
 def test_verification_is_rate_limited_per_address(client, db, monkeypatch):
     # One fixed window for the whole test: on a slow machine the 25 requests could straddle two.
-    monkeypatch.setattr("website.ratelimit.time.time", lambda: 1_800_000_000.0)
+    monkeypatch.setattr("core.ratelimit.time.time", lambda: 1_800_000_000.0)
     url = reverse("certificate_verify_code", kwargs={"code": "ABCDEFGHJKMNPQRST"})
     statuses = [client.get(url, REMOTE_ADDR="10.1.1.1").status_code for _ in range(25)]
     assert statuses[:20] == [200] * 20

@@ -75,7 +75,7 @@ def test_enrol_page_lists_a_page_of_women_with_what_tells_them_apart(client, coo
     cohort = running_cohort()
     centre = cohort.centre
     twins = add_trainees(centre, 3, name="Anita Devi Twin")
-    url = reverse("skills_bulk_enrol", args=[cohort.pk])
+    url = reverse("skills_cohort:bulk_enrol", args=[cohort.pk])
 
     html = client.get(url).content.decode()
     assert html.count('name="trainees"') == 25  # one page, not 1,265 checkboxes
@@ -98,7 +98,7 @@ def test_enrol_page_refuses_a_trainee_of_another_centre(client, coordinator):
     cohort = running_cohort()
     (other,) = add_trainees(Centre.objects.get(slug="buxar"), 1, name="Elsewhere")
     response = client.post(
-        reverse("skills_bulk_enrol", args=[cohort.pk]),
+        reverse("skills_cohort:bulk_enrol", args=[cohort.pk]),
         {"trainees": [other.pk], "enrolled_on": cohort.start_date.isoformat()},
     )
     assert response.status_code == 200
@@ -108,8 +108,8 @@ def test_enrol_page_refuses_a_trainee_of_another_centre(client, coordinator):
 def test_enrol_page_and_chooser_query_counts_stay_flat(client, coordinator):
     cohort = running_cohort()
     urls = [
-        reverse("skills_bulk_enrol", args=[cohort.pk]),
-        reverse("skills_bulk_enrol", args=[cohort.pk]) + "?q=devi",
+        reverse("skills_cohort:bulk_enrol", args=[cohort.pk]),
+        reverse("skills_cohort:bulk_enrol", args=[cohort.pk]) + "?q=devi",
         reverse("skills_trainee_chooser:choose") + "?q=devi",
         reverse("skills_trainee_chooser:choose_results") + "?q=a&p=2",
         reverse("placements_nominee_chooser:choose"),

@@ -95,7 +95,7 @@ def test_a_proxy_that_sends_x_real_ip_is_read_the_same_way(client, settings):
 def test_the_certificate_check_limit_counts_the_client_behind_the_proxy(client, monkeypatch):
     # The rate limits read the same address as the lockout: one client's checks do not use up
     # everyone's allowance (all arrive from the proxy's address).
-    monkeypatch.setattr("website.ratelimit.time.time", lambda: 1_800_000_000.0)
+    monkeypatch.setattr("core.ratelimit.time.time", lambda: 1_800_000_000.0)
     url = reverse("certificate_verify_code", kwargs={"code": "ABCDEFGHJKMNPQRST"})
     statuses = [
         client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER).status_code for _ in range(21)

@@ -6,10 +6,13 @@ does not use X-Forwarded-For, SAKHI_CLIENT_IP_HEADER) so that the client's own a
 
 import hashlib
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request):
@@ -47,4 +50,11 @@ def is_rate_limited(request, scope, limit, window_seconds):
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window_seconds)
         count = 1
+    if count is None:
+        # The shared cache is down (production ignores its errors, so incr answers None). Refuse
+        # rather than count nothing: what these limits guard (guessing certificate codes, which
+        # answer with a name; sign-ups and logins) may wait for the cache; a limit that silently
+        # stops holding may not (docs/decisions.md).
+        logger.error("rate limit %s refused: the cache did not count", scope)
+        return True
     return count > limit

@@ -1,5 +1,9 @@
 """The rules of placements: who may be nominated, what an employer may change, how a hire
-becomes a placement, and the follow-up schedule."""
+becomes a placement, and the follow-up schedule.
+
+Every change to a placement or self-employment rewrites the reporting summaries of its woman in the
+same transaction (placements.summaries.outcomes_changed): record_outcome and record_follow_up do it
+themselves, and the admin's edit and delete views call outcome_edited and outcome_deleted."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +13,7 @@ from wagtail.log_actions import log
 
 from skills.permissions import centres_changeable_by
 
-from . import emails
+from . import emails, summaries
 from .models import Employer, FollowUp, Nomination, Placement, SelfEmployment, Vacancy, months_after
 
 
@@ -146,10 +150,27 @@ def record_outcome(outcome, *, user=None):
     with transaction.atomic():
         outcome.full_clean()
         is_new = outcome.pk is None
+        trainee_before = None if is_new else trainee_of(outcome)
         outcome.save()
         schedule_follow_ups(outcome)
         log(instance=outcome, action="wagtail.create" if is_new else "wagtail.edit", user=user)
+        summaries.outcomes_changed({outcome.trainee_id, trainee_before} - {None})
     return outcome
+
+
+def trainee_of(outcome):
+    """Whose outcome this is in the database: before a save, the woman it may be moving from."""
+    return type(outcome).objects.filter(pk=outcome.pk).values_list("trainee_id", flat=True).first()
+
+
+def outcome_edited(outcome, *, trainee_before):
+    """After the admin's edit form saved an outcome: rewrite her summaries, and those of the woman
+    it belonged to (trainee_before, an id) if it moved."""
+    summaries.outcomes_changed({outcome.trainee_id, trainee_before} - {None})
+
+
+def outcome_deleted(outcome):
+    summaries.outcomes_changed([outcome.trainee_id])
 
 
 def record_follow_up(follow_up, *, result, monthly_income=None, on=None, user=None):
@@ -166,5 +187,6 @@ def record_follow_up(follow_up, *, result, monthly_income=None, on=None, user=No
         if result == FollowUp.Result.STOPPED and outcome.end_date is None:
             outcome.end_date = max(on, outcome.start_date)
             outcome.save(update_fields=["end_date"])
+            summaries.outcomes_changed([outcome.trainee_id])
         log(instance=follow_up, action="sakhi.follow_up", user=user, data={"result": result})
     return follow_up

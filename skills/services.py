@@ -1,7 +1,12 @@
 """The tracker's operations that change more than one row or guard a limit.
 
 Each runs in one transaction; the cohort row is locked (SELECT ... FOR UPDATE on PostgreSQL)
-before seats are counted, and a check constraint on Cohort is the last line of defence."""
+before seats are counted, and a check constraint on Cohort is the last line of defence.
+
+A change to what the outcome figures count (enrolments, a woman's home centre, a cohort's course,
+a course's trade) is announced through core.changes in the same transaction, by the service that
+makes it or, for a record the admin's own form saves, by the *_changed function the view calls;
+placements keeps its summaries by those announcements."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
+
+from core import changes
 
 from .models import AttendanceMark, Cohort, CohortSession, Enrolment, Trainee, short_date
 
@@ -69,6 +76,7 @@ def enrol(trainees, cohort, *, user=None, on=None):
         enrolments = [Enrolment.objects.create(trainee=t, cohort=cohort, enrolled_on=on) for t in trainees]
         for enrolment in enrolments:
             log(instance=enrolment, action="wagtail.create", user=user)
+        changes.changed(changes.ENROLMENTS, [t.pk for t in trainees])
     return enrolments
 
 
@@ -87,6 +95,7 @@ def drop_out(enrolment, reason, *, user=None, on=None):
         enrolment.save(update_fields=["status", "dropped_on", "dropout_reason"])
         Cohort.objects.filter(pk=cohort.pk).update(seats_taken=F("seats_taken") - 1)
         log(instance=enrolment, action="sakhi.drop_out", user=user)
+        changes.changed(changes.ENROLMENTS, [enrolment.trainee_id])
     return enrolment
 
 
@@ -126,7 +135,33 @@ def complete(enrolment, *, passed, result="", early_reason="", user=None, on=Non
             update_fields=["status", "completed_on", "assessment_result", "early_completion_reason"]
         )
         log(instance=enrolment, action="sakhi.complete", user=user)
+        changes.changed(changes.ENROLMENTS, [enrolment.trainee_id])
     return enrolment
+
+
+# Records the admin's generic forms save or delete themselves: the view calls these, in the same
+# transaction, when a field the figures count has changed.
+
+
+def enrolment_deleted(enrolment):
+    """An enrolment was deleted: the figures lose it if it was a completion."""
+    changes.changed(changes.ENROLMENTS, [enrolment.trainee_id])
+
+
+def trainee_moved(trainee, from_centre_id):
+    """Her home centre changed: her figures move with her to the new centre's."""
+    if from_centre_id != trainee.centre_id:
+        changes.changed(changes.TRAINEE_CENTRES, [trainee.pk])
+
+
+def cohort_course_changed(cohort):
+    """The cohort is now of another course, so its completions may count under another trade."""
+    changes.changed(changes.COHORT_COURSES, [cohort.pk])
+
+
+def course_trade_changed(course):
+    """The course is now of another trade, and so are the completions of its cohorts."""
+    changes.changed(changes.COURSE_TRADES, [course.pk])
 
 
 def certificate_eligibility(enrolment):

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from core import changes
 from placements import services
 from placements.models import FollowUp, Placement, SelfEmployment
 from placements.outcomes import Period, Scope, figures, report
@@ -34,13 +35,15 @@ def completion(trainee, trade_slug, completed_on, status=Enrolment.Status.COMPLE
         capacity=30,
         seats_taken=1,
     )
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         trainee=trainee,
         cohort=cohort,
         status=status,
         enrolled_on=start,
         completed_on=completed_on if status == Enrolment.Status.COMPLETED else None,
     )
+    changes.changed(changes.ENROLMENTS, [trainee.pk])  # written past the services: say so
+    return enrolment
 
 
 def job(trainee, start, end=None, pay=10000):

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from core import changes
 from placements import public_figures, services
 from placements.models import FollowUp, Placement, SelfEmployment
 from placements.public_figures import (
@@ -76,6 +77,7 @@ def test_suppress_a_total_and_its_parts(total, parts, expected):
     assert suppress(total, parts) == expected
 
 
+@pytest.mark.demo_data
 def test_trades_are_hidden_in_the_order_of_their_slugs(db):
     # Jute handiwork before tailoring, whatever their counts; the 37 may be women who also did tailoring.
     assert suppress(40, {"jute-handiwork": 37, "tailoring": 3}) == (
@@ -221,6 +223,7 @@ def test_large_figures_hide_only_what_the_rules_say(parts):
 # The figures of the demo
 
 
+@pytest.mark.demo_data
 def test_lucknow_since_2016_and_in_2024_are_the_reported_figures(db):
     figures = public_impact(Scope(centre="lucknow"), since(2016))
     assert (figures.trained.value, figures.in_paying_work.value) == (1142, 695)
@@ -331,13 +334,15 @@ def completed_enrolment(centre_slug, completed_on, trade="tailoring"):
         capacity=30,
         seats_taken=1,
     )
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         trainee=woman,
         cohort=cohort,
         status=Enrolment.Status.COMPLETED,
         enrolled_on=start,
         completed_on=completed_on,
     )
+    changes.changed(changes.ENROLMENTS, [woman.pk])  # written past the services: say so
+    return enrolment
 
 
 def test_a_new_completion_changes_the_figure_on_the_next_page_load(client, demo_site):
@@ -404,6 +409,7 @@ def record_self_employment():
     )
 
 
+@pytest.mark.demo_data
 @pytest.mark.parametrize(
     "change",
     [
@@ -422,6 +428,7 @@ def test_a_change_to_the_tracker_refreshes_the_figures(db, change):
     assert public_impact(Scope(state="Bihar"), since(2016)) is not cached
 
 
+@pytest.mark.demo_data
 def test_a_follow_up_refreshes_the_figures(db):
     follow_up = record_self_employment().follow_ups.get(months=3)
     before = generation()
@@ -429,6 +436,7 @@ def test_a_follow_up_refreshes_the_figures(db):
     assert generation() != before
 
 
+@pytest.mark.demo_data
 def test_the_figures_follow_a_change(db):
     scope, period = Scope(centre="patna-2"), since(2016)
     trained = public_impact(scope, period).trained.value
@@ -436,6 +444,7 @@ def test_the_figures_follow_a_change(db):
     assert public_impact(scope, period).trained.value == trained + 1
 
 
+@pytest.mark.demo_data
 def test_the_historical_import_refreshes_the_figures_though_it_writes_in_bulk(db):
     trained = public_impact(Scope(centre="lucknow"), since(2016)).trained.value
     assert import_records(SAMPLE_IMPORT.read_bytes()).problems == []

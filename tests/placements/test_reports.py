@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core import changes
 from placements import services
 from placements.charts import Series, bar_chart
 from placements.models import Placement, SelfEmployment
@@ -302,6 +303,7 @@ def complete_in_lucknow(count, trade=None, on=datetime.date(2024, 6, 1), with_ou
             enrolled_on=start,
             completed_on=on,
         )
+        changes.changed(changes.ENROLMENTS, [woman.pk])  # written past the services: say so
         if with_outcomes and number % 2:
             services.record_outcome(
                 Placement(

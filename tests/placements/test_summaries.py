@@ -1,6 +1,7 @@
 """The figures read from the reporting summaries equal the figures computed straight from the
 tracker (tests/placements/reference_outcomes.py), on the demo data and on random histories full of
-the tricky cases; and every way of changing the records keeps the summaries in step."""
+the tricky cases; every way the application changes the records (services, admin forms, the import)
+keeps the summaries in step; and refresh_outcome_summaries --check finds a write that did not."""
 
 import datetime
 import random
@@ -10,12 +11,16 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 
+from core import changes
 from placements import services, summaries
 from placements.models import FollowUp, Placement, SelfEmployment, TrainedWoman, TrainedWomanTrade, WorkSpell
 from placements.outcomes import Period, Scope, report
+from skills import services as skills_services
 from skills.models import Centre, Cohort, Course, Enrolment, Trade, Trainee
 from tests.factories import CentreFactory, TradeFactory
+from website.demo.users import seed_users
 
 from . import reference_outcomes as reference
 
@@ -31,7 +36,7 @@ def assert_same_as_reference(scope, first, last, financial=False):
 
 
 def summary_rows():
-    """Everything in the summaries, to compare a rebuild from scratch with what the signals kept."""
+    """Everything in the summaries, to compare a rebuild from scratch with what the services kept."""
     return (
         sorted(
             TrainedWoman.objects.values_list("trainee_id", "centre_id", "calendar_years", "financial_years")
@@ -50,11 +55,13 @@ def summary_rows():
 
 
 def assert_summaries_current():
+    assert summaries.differences() == ([], 0)
     kept = summary_rows()
     summaries.refresh()
     assert summary_rows() == kept
 
 
+@pytest.mark.demo_data
 @pytest.mark.parametrize("financial", [False, True])
 def test_demo_figures_equal_the_reference(db, financial):
     this_year = datetime.date.today().year
@@ -102,6 +109,9 @@ def random_history(rng, centres, women=30):
                 enrolled_on=start,
                 completed_on=completed_on if status == Enrolment.Status.COMPLETED else None,
             )
+        # Written straight to the tables (a cohort of another centre, a past completion), as the
+        # historical import writes them, and announced as it announces them.
+        changes.changed(changes.RECORDS_IMPORTED, [trainee.pk])
         starts = []
         for _ in range(rng.randint(0, 3)):
             start = (
@@ -175,54 +185,139 @@ def history(db):
     return centres
 
 
-def test_moving_a_woman_to_another_centre_moves_her_figures(history):
+@pytest.fixture
+def admin_client(client, history, django_user_model):
+    seed_users()
+    client.force_login(django_user_model.objects.get(username="admin"))
+    return client
+
+
+def form_data(form):
+    """What a browser would send back for the form as the page shows it."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[form.add_prefix(name)] = "on"
+        elif isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(item) for item in value]
+        elif field.widget.format_value(value) is not None:
+            data[form.add_prefix(name)] = field.widget.format_value(value)
+    return data
+
+
+def edit_in_admin(client, viewset, instance, **changes):
+    url = reverse(f"{viewset}:edit", args=[instance.pk])
+    data = form_data(client.get(url).context["form"])
+    data.update({name: str(value) for name, value in changes.items()})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def delete_in_admin(client, viewset, instance):
+    response = client.post(reverse(f"{viewset}:delete", args=[instance.pk]))
+    assert response.status_code == 302
+
+
+def test_moving_a_woman_to_another_centre_moves_her_figures(history, admin_client):
     trainee = TrainedWoman.objects.filter(centre=history[0]).first().trainee
-    trainee.centre = history[1]
-    trainee.save()
+    edit_in_admin(admin_client, "skills_trainee", trainee, centre=history[1].pk)
     assert TrainedWoman.objects.get(trainee=trainee).centre == history[1]
     assert_summaries_current()
     assert_same_as_reference(Scope(centre="two"), 2021, 2024)
 
 
-def test_changing_a_courses_trade_or_a_cohorts_course_moves_the_trade_figures(history):
+def test_changing_a_courses_trade_or_a_cohorts_course_moves_the_trade_figures(history, admin_client):
     cohort = Cohort.objects.filter(enrolments__status=Enrolment.Status.COMPLETED, centre__in=history).first()
-    other_course = Course.objects.exclude(pk=cohort.course_id).first()
-    cohort.course = other_course
-    cohort.save()
+    other_course = Course.objects.exclude(trade=cohort.course.trade_id).first()
+    edit_in_admin(admin_client, "skills_cohort", cohort, course=other_course.pk)
+    woman = cohort.enrolments.filter(status=Enrolment.Status.COMPLETED).first().trainee_id
+    assert TrainedWomanTrade.objects.filter(trainee=woman, trade=other_course.trade_id).exists()
     assert_summaries_current()
-    course = other_course
-    course.trade = Trade.objects.exclude(pk=course.trade_id).first()
-    course.save()
+    other_trade = Trade.objects.exclude(pk=other_course.trade_id).first()
+    edit_in_admin(admin_client, "skills_course", other_course, trade=other_trade.pk)
+    assert TrainedWomanTrade.objects.filter(trainee=woman, trade=other_trade).exists()
     assert_summaries_current()
     assert_same_as_reference(Scope(district="Changepur"), 2021, 2024)
 
 
-def test_moving_an_outcome_or_an_enrolment_to_another_woman_rewrites_both(history):
-    placement = Placement.objects.filter(trainee__centre__in=history).first()
-    enrolment = Enrolment.objects.filter(
-        trainee__centre__in=history, status=Enrolment.Status.COMPLETED
-    ).first()
-    other = Trainee.objects.create(
-        centre=history[1], full_name="Right Woman", date_of_birth=datetime.date(1991, 1, 1)
+def test_moving_an_outcome_to_another_woman_rewrites_both(history, admin_client):
+    placement, business = (
+        model.objects.filter(trainee__in=TrainedWoman.objects.filter(centre__in=history).values("trainee"))
+        .order_by("pk")
+        .first()
+        for model in (Placement, SelfEmployment)
     )
-    placement.trainee = enrolment.trainee = other
-    placement.save()
-    enrolment.save()
-    assert WorkSpell.objects.filter(trainee=other).exists()
+    first, second = (
+        Trainee.objects.create(centre=history[1], full_name=name, date_of_birth=datetime.date(1991, 1, 1))
+        for name in ("Right Woman", "Other Woman")
+    )
+    skills_services.enrol([first, second], running_cohort(history[1]), on=datetime.date(2024, 1, 2))
+    edit_in_admin(admin_client, "placements_placement", placement, trainee=first.pk)  # the admin form
+    business.trainee = second
+    services.record_outcome(business)  # the service, as confirming a hire does
     assert_summaries_current()
     assert_same_as_reference(Scope(district="Changepur"), 2021, 2024)
 
 
-def test_deleting_an_outcome_or_undoing_a_completion_updates_the_summaries(history):
-    Placement.objects.filter(trainee__centre__in=history).first().delete()
-    SelfEmployment.objects.filter(trainee__centre__in=history).first().delete()
-    enrolment = Enrolment.objects.filter(
-        trainee__centre__in=history, status=Enrolment.Status.COMPLETED
-    ).first()
-    enrolment.status, enrolment.completed_on = Enrolment.Status.NOT_PASSED, None
-    enrolment.save()
+def running_cohort(centre):
+    return Cohort.objects.create(
+        course=Course.objects.first(),
+        centre=centre,
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2024, 3, 1),
+        capacity=30,
+        status=Cohort.Status.RUNNING,
+    )
+
+
+def test_deleting_an_outcome_or_an_enrolment_or_undoing_a_completion_updates_the_summaries(
+    history, admin_client
+):
+    trained = TrainedWoman.objects.filter(centre__in=history).values("trainee")
+    delete_in_admin(
+        admin_client, "placements_placement", Placement.objects.filter(trainee__in=trained).first()
+    )
+    delete_in_admin(
+        admin_client, "placements_selfemployment", SelfEmployment.objects.filter(trainee__in=trained).first()
+    )
+    completed = Enrolment.objects.filter(trainee__centre__in=history, status=Enrolment.Status.COMPLETED)
+    delete_in_admin(admin_client, "skills_enrolment", completed.first())
+    assert_summaries_current()
+    skills_services.complete(completed.first(), passed=False, on=datetime.date.today())
     assert_summaries_current()
     assert_same_as_reference(Scope(district="Changepur"), 2021, 2024, financial=True)
+
+
+def test_enrolling_completing_dropping_and_a_stopped_follow_up_update_the_summaries(history):
+    woman = Trainee.objects.create(
+        centre=history[0], full_name="New Woman", date_of_birth=datetime.date(1992, 2, 2)
+    )
+    other = Trainee.objects.create(
+        centre=history[0], full_name="Dropped Woman", date_of_birth=datetime.date(1992, 2, 2)
+    )
+    enrolment, dropped = skills_services.enrol(
+        [woman, other], running_cohort(history[0]), on=datetime.date(2024, 1, 2)
+    )
+    skills_services.drop_out(dropped, "Moved away", on=datetime.date(2024, 2, 1))
+    skills_services.complete(enrolment, passed=True, on=datetime.date(2024, 3, 1))
+    assert TrainedWoman.objects.filter(trainee=woman).exists()
+    job = services.record_outcome(
+        Placement(
+            trainee=woman,
+            employer_name="Shop",
+            job_title="Helper",
+            monthly_pay=8000,
+            start_date=datetime.date(2024, 4, 1),
+        )
+    )
+    services.record_follow_up(
+        job.follow_ups.get(months=3), result=FollowUp.Result.STOPPED, on=datetime.date(2024, 7, 5)
+    )
+    assert WorkSpell.objects.get(trainee=woman).ended_on == datetime.date(2024, 7, 5)
+    assert_summaries_current()
 
 
 def test_the_historical_import_updates_the_summaries(db):
@@ -244,14 +339,42 @@ def test_the_historical_import_updates_the_summaries(db):
     assert_summaries_current()
 
 
-def test_refresh_command_rebuilds_from_nothing(db, capsys):
+def test_refresh_command_rebuilds_from_nothing(history, capsys):
     kept = summary_rows()
+    assert kept[0] and kept[2]  # not vacuous
     with connection.cursor() as cursor:
         for table in ("placements_workspell", "placements_trainedwomantrade", "placements_trainedwoman"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
     call_command("refresh_outcome_summaries")
     assert summary_rows() == kept
     assert "women trained" in capsys.readouterr().out
+
+
+def test_check_passes_on_current_summaries(history, capsys):
+    call_command("refresh_outcome_summaries", "--check")
+    assert "The summaries match the tracker" in capsys.readouterr().out
+
+
+def test_check_fails_on_a_write_that_skipped_the_summaries_and_says_what_differs(history, capsys):
+    completed = Enrolment.objects.completed().filter(trainee__centre__in=history).order_by("pk").first()
+    # Writes past the services, as SQL or a careless bulk update would make them.
+    Enrolment.objects.filter(pk=completed.pk).update(completed_on=datetime.date(2060, 6, 6))
+    spell = (
+        WorkSpell.objects.filter(kind=WorkSpell.SALARIED)
+        .exclude(trainee=completed.trainee_id)
+        .order_by("trainee_id", "started_on")
+        .first()
+    )
+    job = Placement.objects.filter(trainee=spell.trainee_id, start_date=spell.started_on).first()
+    Placement.objects.filter(pk=job.pk).update(monthly_pay=1)
+    with pytest.raises(CommandError, match="differ from the tracker"):
+        call_command("refresh_outcome_summaries", "--check")
+    printed = capsys.readouterr().err
+    assert f"TrainedWoman extra: trainee_id={completed.trainee_id}," in printed
+    assert f"TrainedWoman missing: trainee_id={completed.trainee_id}," in printed
+    assert "WorkSpell missing:" in printed and "income=1," in printed
+    call_command("refresh_outcome_summaries")
+    call_command("refresh_outcome_summaries", "--check")
 
 
 def test_a_period_outside_the_summaries_years_is_refused(db):
@@ -262,8 +385,9 @@ def test_a_period_outside_the_summaries_years_is_refused(db):
         call_command("report_outcomes", "--from", "1998", "--to", "2001")
 
 
-def test_migrate_builds_missing_summaries_and_leaves_present_ones(db):
+def test_migrate_builds_missing_summaries_and_leaves_present_ones(history):
     kept = summary_rows()
+    assert kept[0]  # not vacuous
     with connection.cursor() as cursor:
         for table in ("placements_workspell", "placements_trainedwomantrade", "placements_trainedwoman"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)

@@ -18,7 +18,7 @@ def seed_demo_data():
         seed_tracker()  # before the site: course announcements link the open cohorts
         seed_certificates()
         seed_placements()
-        # The seeding writes in bulk, which sends no signals.
+        # The seeding writes in bulk, past the services: rewrite the summaries and figures once.
         summaries.refresh()
         invalidate_public_figures()
         return seed_site()

@@ -1,5 +1,7 @@
+from contextlib import contextmanager
+
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from wagtail.models import Locale
 
 from website.demo import seed_demo_data
@@ -13,21 +15,75 @@ def seed_demo_site():
 SERIALIZED_STATE = {}
 
 
+# Files with tests that read the demo history without asking for it, which other work is changing
+# now; each is to ask for demo_site (or be marked demo_data) where it must, or build with factories.
+READ_THE_DEMO_HISTORY = ("tests/skills/test_import.py",)
+
+
+def needs_demo_data(item):
+    """Whether a test reads the full demo history (thousands of women): it asks for demo_site, is
+    marked demo_data or sits in a file listed above. The others run on the small baseline of
+    tests.factories.seed_baseline, built in seconds where the demo history takes minutes."""
+    return (
+        "demo_site" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("demo_data") is not None
+        or item.nodeid.startswith(READ_THE_DEMO_HISTORY)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark every test that needs the demo history, so that `-m "not demo_data"` leaves them out."""
+    for item in items:
+        if needs_demo_data(item):
+            item.add_marker(pytest.mark.demo_data)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     # Seed once per test database; tests that roll back keep it. Tests that flush the database
     # (the browser tests) restore the migrations' rows by serialized rollback and seed again.
     # The migrations' rows, serialized before seeding, for tests that flush (see tests/browser).
+    # Under pytest-xdist every worker collects every test, so each seeds what the whole run needs.
     SERIALIZED_STATE.update(
         contents=getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
     )
+    from tests.factories import seed_baseline
+
     with django_db_blocker.unblock():
-        seed_demo_site()
+        # Only a run that selects a test needing the full demo history pays for it. It builds
+        # everything the baseline has (and more), so a run has one or the other.
+        if any(needs_demo_data(item) for item in request.session.items):
+            seed_demo_site()
+        else:
+            seed_baseline()
+
+
+@contextmanager
+def rolled_back_afterwards(django_db_blocker):
+    """Rows built once for a module or class, in a transaction rolled back at its end: each test's
+    own transaction is a savepoint inside it, so tests still cannot see each other's changes.
+
+        @pytest.fixture(scope="module")
+        def rows(django_db_setup, django_db_blocker):
+            with rolled_back_afterwards(django_db_blocker):
+                yield build_rows()
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def demo_site(db):
-    return seed_demo_site()
+    """The demo site's home page, with the full demo history in the database (seeded with the test
+    database; seeded again here only after a test that flushed the database)."""
+    from skills.models import Trainee
+    from website.models import HomePage
+
+    if not Trainee.objects.filter(centre__slug="lucknow").exists():
+        return seed_demo_site()
+    return HomePage.objects.get(depth=2, locale=Locale.get_default())
 
 
 @pytest.fixture

@@ -49,13 +49,30 @@ def browser():
             browser.close()
 
 
+def new_context(browser, viewport=VIEWPORT):
+    """A browser context with the suite's time limits."""
+    context = browser.new_context(viewport=viewport)
+    # Generous limits, never assertions about speed: on the shared 2-core CI machine a page that
+    # renders in well under a second here stalled past 30 s in two stretches of one run (CI run of
+    # stop 17: five navigations, on SQLite, each fine when re-run).
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(90_000)
+    return context
+
+
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(10_000)
-    # A page's first load renders cold templates on a shared 2-core CI machine; one PostgreSQL run
-    # took more than 10 s for the home page there while every later load took well under one.
-    context.set_default_navigation_timeout(30_000)
+    context = new_context(browser)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def another_context(browser):
+    """A second browser context, for a second person in the same test."""
+    context = new_context(browser)
     try:
         yield context
     finally:
@@ -81,19 +98,46 @@ def serialized_state_on_this_connection(browser):
         connection._test_serialized_contents = SERIALIZED_STATE["contents"]
 
 
+SNAPSHOT = {}
+
+
 @pytest.fixture
 def site_url(django_db_serialized_rollback, live_server):
     """The live server's base URL, with the demo site in the database.
 
     live_server's database is flushed after each test, which also empties what the
     migrations wrote (Wagtail's root page, locales, role groups). Serialized rollback
-    restores that state before each test; the demo data is then seeded again (idempotent)."""
-    from tests.conftest import seed_demo_site
+    restores that state before each test; the first test then seeds the demo data and takes
+    a snapshot of the whole database, which later tests put back instead of seeding again."""
+    from placements.public_figures import invalidate_public_figures
 
-    seed_demo_site()
+    from . import snapshot
+
+    database = SNAPSHOT.get("database")
+    if database is None:  # the first test, or a database that has no snapshot
+        seed_on_the_migrations_rows()
+        SNAPSHOT["database"] = snapshot.take()
+    else:
+        database.restore()
+        invalidate_public_figures()  # figures cached during the last test may count its changes
     url = live_server.url.rstrip("/")
     warm_up(url)
     return url
+
+
+def seed_on_the_migrations_rows():
+    """The demo site, seeded on what the migrations wrote and nothing else. Before the first flush
+    the database still holds what tests/conftest.py seeded for the other tests (a small baseline of
+    centres and employers), and the demo seeding leaves alone a centre that has trainees."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.conftest import seed_demo_site
+
+    # As TransactionTestCase flushes: sequences kept, so that new rows miss the restored ids.
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    seed_demo_site()
 
 
 WARMED_UP = set()

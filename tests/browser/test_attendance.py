@@ -37,7 +37,9 @@ def test_register_for_40_trainees_in_one_submit(coordinator_page, site_url, coho
     page.get_by_role("button", name="Take attendance").click()
     # That day's register: the session's, or a blank one (the session is made only when saved).
     page.wait_for_url(
-        re.compile(rf".*/admin/skills/(attendance/\d+|cohort/{cohort_of_40.pk}/attendance/2026-11-20)/$")
+        re.compile(
+            rf".*/admin/(skills_cohortsession/\d+/attendance|skills_cohort/{cohort_of_40.pk}/attendance/2026-11-20)/$"
+        )
     )
 
     boxes = page.locator('#attendance-form input[name="present"]')
@@ -60,5 +62,5 @@ def test_register_for_40_trainees_in_one_submit(coordinator_page, site_url, coho
     ]
 
     # Reopening the same day's register shows what was saved.
-    page.goto(f"{site_url}/admin/skills/attendance/{session.pk}/")
+    page.goto(f"{site_url}/admin/skills_cohortsession/{session.pk}/attendance/")
     assert page.locator('#attendance-form input[name="present"]:checked').count() == 38

@@ -205,7 +205,7 @@ def test_a_wrong_session_is_deleted_audited_and_attendance_recomputed(
     woman = Enrolment.objects.with_attendance().filter(cohort=running_cohort).holding_seats().first()
     dragged_down = woman.attendance_percent
 
-    page.goto(f"{site_url}/admin/skills/attendance/{wrong.pk}/")
+    page.goto(f"{site_url}/admin/skills_cohortsession/{wrong.pk}/attendance/")
     page.get_by_role("link", name="Delete this session").click()
     page.get_by_role("button", name=re.compile("Yes, delete")).click()
     page.wait_for_url(f"**/admin/skills_cohort/inspect/{running_cohort.pk}/")
@@ -235,7 +235,7 @@ def test_completion_before_the_end_date_needs_a_reason_and_the_certificate_state
         .select_related("trainee")
         .first()
     )
-    page.goto(f"{site_url}/admin/skills/enrolment/{woman.pk}/complete/")
+    page.goto(f"{site_url}/admin/skills_enrolment/{woman.pk}/complete/")
     page.get_by_label("Passed: completed").check()
     page.fill("#id_completed_on", today().isoformat())
     page.get_by_role("button", name="Save").click()
@@ -285,5 +285,5 @@ def test_a_late_joiner_counts_from_her_enrolment(coordinator_page, site_url, run
     assert "100% (1/1)" in row.inner_text()
     # The register of a day before she joined does not list her.
     earlier = CohortSession.objects.filter(cohort=running_cohort, date__lt=today()).first()
-    page.goto(f"{site_url}/admin/skills/attendance/{earlier.pk}/")
+    page.goto(f"{site_url}/admin/skills_cohortsession/{earlier.pk}/attendance/")
     assert page.get_by_label("Latejoiner Devi").count() == 0

@@ -92,7 +92,7 @@ def test_enrol_by_searching_and_ticking_the_right_woman(coordinator_page, site_u
     Cohort.objects.filter(pk=cohort.pk).update(capacity=cohort.capacity + 5)
     page.goto(f"{site_url}/admin/skills_cohort/inspect/{cohort.pk}/")
     page.get_by_role("link", name="Enrol trainees").click()
-    page.wait_for_url(f"**/admin/skills/cohort/{cohort.pk}/enrol/")
+    page.wait_for_url(f"**/admin/skills_cohort/{cohort.pk}/enrol/")
     assert page.locator('input[name="trainees"]').count() == 25  # a page, not every woman
 
     page.get_by_label("Name or register number").fill("Anita Devi")

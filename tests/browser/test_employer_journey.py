@@ -15,19 +15,17 @@ ORGANISATION = "Saheli Stitching Unit"
 
 
 @pytest.fixture
-def coordinator(browser, site_url):
+def coordinator(another_context, site_url):
     from website.demo.users import DEMO_PASSWORD, seed_users
 
     seed_users()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = another_context.new_page()
     page.goto(f"{site_url}/admin/login/")
     page.fill("input[name=username]", "coordinator")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site_url}/admin/")
-    yield page
-    context.close()
+    return page
 
 
 def test_employer_journey(page, coordinator, site_url):

@@ -103,14 +103,10 @@ QUICK_EXIT_OVER_TITLE = """() => {
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(30_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def phone(page):
+    """A page on a phone's screen, with the suite's time limits (see conftest.context)."""
+    page.set_viewport_size(PHONE)
+    return page
 
 
 @pytest.mark.parametrize("language", ["", "/hi"])
@@ -137,7 +133,7 @@ def test_the_coordinators_pages_fit_a_phone(phone, site_url):
     phone.wait_for_url(f"{site_url}/admin/")
     for path in (
         f"/admin/skills_cohort/inspect/{cohort.pk}/",
-        f"/admin/skills/attendance/{session.pk}/",
+        f"/admin/skills_cohortsession/{session.pk}/attendance/",
         f"/admin/skills_trainee/inspect/{trainee.pk}/",
     ):
         phone.goto(site_url + path)

@@ -12,12 +12,13 @@ from django.utils import formats, timezone
 
 from placements.models import Employer, EmployerAccount, FollowUp, Nomination, Placement, Vacancy
 from skills import roles
-from skills.models import Centre, Trainee
+from skills.models import Centre, Course, Trainee
+from tests.factories import CohortFactory
 from website.demo.users import seed_users
 
 
 @pytest.fixture
-def coordinator_client(demo_site, client, django_user_model):
+def coordinator_client(db, client, django_user_model):
     seed_users()
     client.force_login(django_user_model.objects.get(username="coordinator"))
     return client
@@ -100,7 +101,7 @@ def test_recording_a_follow_up_returns_to_the_due_list(coordinator_client, emplo
     )  # fmt: skip
     follow_up = FollowUp.objects.create(placement=placement, months=3, due_on=timezone.localdate())
     response = coordinator_client.post(
-        reverse("placements_record_follow_up", args=[follow_up.pk]),
+        reverse("placements_followup:record", args=[follow_up.pk]),
         {"result": "still_working", "monthly_income": "9500", "done_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
@@ -117,7 +118,7 @@ def test_a_coordinator_of_one_centre_finds_it_chosen(coordinator_client, add_url
     assert f'<option value="{lucknow.pk}" selected>' in html
 
 
-def test_a_coordinator_of_two_centres_chooses_herself(client, demo_site, django_user_model):
+def test_a_coordinator_of_two_centres_chooses_herself(client, db, django_user_model):
     seed_users()
     client.force_login(django_user_model.objects.get(username="coordinator.patna"))
     html = client.get(reverse("skills_trainee:add")).content.decode()
@@ -126,13 +127,12 @@ def test_a_coordinator_of_two_centres_chooses_herself(client, demo_site, django_
 
 
 def test_one_trainee_enrolled_is_written_in_the_singular(coordinator_client):
-    from skills.models import Cohort
-
-    cohort = Cohort.objects.filter(centre__slug="lucknow").open_for_enrolment().first()
-    Cohort.objects.filter(pk=cohort.pk).update(capacity=cohort.enrolments.holding_seats().count() + 5)
+    cohort = CohortFactory(
+        centre=Centre.objects.get(slug="lucknow"), course=Course.objects.first(), capacity=5
+    )
     trainee = lucknow_trainee()
     response = coordinator_client.post(
-        reverse("skills_bulk_enrol", args=[cohort.pk]),
+        reverse("skills_cohort:bulk_enrol", args=[cohort.pk]),
         {"trainees": [trainee.pk], "enrolled_on": timezone.localdate().isoformat()},
         follow=True,
     )

@@ -15,7 +15,7 @@ from website.demo.users import seed_users
 
 
 @pytest.fixture
-def people(demo_site, django_user_model):
+def people(db, django_user_model):
     seed_users()
     return {
         name: django_user_model.objects.get(username=name)
@@ -93,7 +93,7 @@ def test_hired_proposes_a_placement_that_the_coordinator_confirms(client, people
     nomination = services.nominate(lucknow_trainee(), vacancy, user=people["coordinator"])
     services.update_nomination_by_employer(nomination, Nomination.Status.HIRED, employer=employer)
     client.force_login(people["coordinator"])
-    url = reverse("placements_confirm_hire", args=[nomination.pk])
+    url = reverse("placements_nomination:confirm_hire", args=[nomination.pk])
     form = client.get(url).context["form"]
     assert (form.initial["job_title"], form.initial["monthly_pay"], form.initial["employer"]) == (
         "Tailor",
@@ -143,7 +143,7 @@ def test_follow_up_screen_shows_safety_first_and_hides_the_call_when_she_must_no
     )
     follow_up = business.follow_ups.get(months=3)
     client.force_login(people["coordinator"])
-    url = reverse("placements_record_follow_up", args=[follow_up.pk])
+    url = reverse("placements_followup:record", args=[follow_up.pk])
     body = client.get(url).content.decode()
     assert body.index("Before you contact her") < body.index("Result")
     assert 'href="tel:9000000001"' in body and "after 2 pm" in body
@@ -199,11 +199,11 @@ def test_coordinator_publishes_or_rejects_with_a_reason(client, people, employer
     )  # fmt: skip
     client.force_login(people["coordinator"])
     response = client.post(
-        reverse("placements_reject_vacancy", args=[submitted.pk]), {"rejection_reason": ""}
+        reverse("placements_vacancy:reject", args=[submitted.pk]), {"rejection_reason": ""}
     )
     assert response.status_code == 200 and response.context["form"].errors
     client.post(
-        reverse("placements_reject_vacancy", args=[submitted.pk]),
+        reverse("placements_vacancy:reject", args=[submitted.pk]),
         {"rejection_reason": "Pay is below minimum wage."},
     )
     submitted.refresh_from_db()
@@ -212,7 +212,7 @@ def test_coordinator_publishes_or_rejects_with_a_reason(client, people, employer
         and submitted.rejection_reason == "Pay is below minimum wage."
     )
     services.submit_vacancy(submitted)
-    client.post(reverse("placements_publish_vacancy", args=[submitted.pk]))
+    client.post(reverse("placements_vacancy:publish", args=[submitted.pk]))
     submitted.refresh_from_db()
     assert submitted.status == Vacancy.Status.PUBLISHED
 
@@ -221,7 +221,7 @@ def test_coordinator_publishes_or_rejects_with_a_reason(client, people, employer
         employer=employer, title="Helper", description="Help", district="Lucknow", pay_min=8000, pay_max=9000,
         closing_date=timezone.localdate() + datetime.timedelta(days=5), status=Vacancy.Status.SUBMITTED,
     )  # fmt: skip
-    client.post(reverse("placements_publish_vacancy", args=[other.pk]))
+    client.post(reverse("placements_vacancy:publish", args=[other.pk]))
     other.refresh_from_db()
     assert other.status == Vacancy.Status.SUBMITTED
 
@@ -259,7 +259,7 @@ def test_evidence_is_private_and_downloaded_only_by_staff_of_her_centre(client, 
     assert placement.evidence.storage is not None
     with pytest.raises(ValueError):
         placement.evidence.url  # noqa: B018 - private storage has no public URL
-    url = reverse("placements_evidence_download", args=[placement.pk])
+    url = reverse("placements_placement:evidence_download", args=[placement.pk])
     client.force_login(people["coordinator"])
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 offer"

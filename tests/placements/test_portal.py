@@ -2,7 +2,7 @@
 password reset, who may use the portal, vacancies, candidates' minimal profile, and the IDOR
 matrix (one employer asking for another's ids gets 404 and changes nothing).
 
-Employers and vacancies are built here; candidates are Lucknow trainees of the demo data who
+Employers and vacancies are built here; candidates are Lucknow trainees built by the factories, who
 agreed to share their profile and hold a valid certificate."""
 
 import datetime
@@ -27,6 +27,7 @@ from placements.portal_forms import HONEYPOT_FIELD, started_token
 from placements.portal_views import PASSWORD_RESET_LIMIT, REGISTER_LIMIT
 from skills import roles
 from skills.models import Certificate, Trade, Trainee
+from tests.factories import certified_trainees
 from website.demo.users import seed_users
 
 PASSWORD = "a-long-Shared-secret-42"
@@ -86,13 +87,7 @@ def make_vacancy(employer, title, status=Vacancy.Status.PUBLISHED):
 
 def shareable_trainees(count):
     """Consenting adult Lucknow trainees with a valid certificate."""
-    return list(
-        Trainee.objects.filter(
-            centre__slug="lucknow",
-            consent_share_with_employers=True,
-            pk__in=Certificate.objects.valid().values("enrolment__trainee"),
-        ).order_by("pk")[:count]
-    )
+    return certified_trainees(count)
 
 
 def nominate(vacancy, trainee):
@@ -625,7 +620,7 @@ def test_approval_and_suspension_are_e_mailed_to_the_employer_in_english_and_hin
     colleague.save()
     seed_users()
     client.force_login(get_user_model().objects.get(username="coordinator"))
-    url = reverse("placements_review_employer", args=[account.employer.pk])
+    url = reverse("placements_employer:review", args=[account.employer.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"status": "approved"})

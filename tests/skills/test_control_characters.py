@@ -8,14 +8,15 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from core.forms import CleanTextMixin
 from skills.admin import TrackerViewSet
-from skills.models import Course, Trainee
+from skills.models import Centre, Course
+from tests.factories import TraineeFactory
 from website.demo.users import seed_users
 
 HINDI_WITH_JOINER = "लक्\u200dष्मी"
 
 
 @pytest.fixture
-def users(demo_site, django_user_model):
+def users(db, django_user_model):
     seed_users()
     return {name: django_user_model.objects.get(username=name) for name in ("coordinator", "admin")}
 
@@ -37,7 +38,7 @@ def form_data(form):
 
 
 def test_a_trainee_named_with_a_vertical_tab_is_stored_clean(client, users):
-    trainee = Trainee.objects.filter(centre__slug="lucknow").first()
+    trainee = TraineeFactory(centre=Centre.objects.get(slug="lucknow"), full_name="Sunita Devi")
     client.force_login(users["coordinator"])
     url = reverse("skills_trainee:edit", args=[trainee.pk])
     data = form_data(client.get(url).context["form"])
@@ -50,7 +51,7 @@ def test_a_trainee_named_with_a_vertical_tab_is_stored_clean(client, users):
 
 
 def test_a_name_of_control_characters_only_is_refused(client, users):
-    trainee = Trainee.objects.filter(centre__slug="lucknow").first()
+    trainee = TraineeFactory(centre=Centre.objects.get(slug="lucknow"), full_name="Sunita Devi")
     client.force_login(users["coordinator"])
     url = reverse("skills_trainee:edit", args=[trainee.pk])
     data = form_data(client.get(url).context["form"])
@@ -84,7 +85,7 @@ def test_every_tracker_form_cleans_its_text(users):
             assert issubclass(kwargs["form_class"], CleanTextMixin), viewset.url_namespace
 
 
-def test_the_public_report_form_cleans_its_text_too(client, demo_site):
+def test_the_public_report_form_cleans_its_text_too(client, db):
     from placements.models import Vacancy, VacancyReport
 
     vacancy = Vacancy.objects.published().first()

@@ -16,8 +16,9 @@ How Wagtail 8 denies, which the expected outcomes below spell out precisely:
   action views look it up in the user's scoped queryset *before* any model-permission check, so a
   record outside the user's scope is a 404 there: its existence is not revealed.
 
-Each test builds its own small, recognisable records (names starting "Matrix") on top of the demo
-data, one set at Lucknow and one at Patna I, inside the test's transaction.
+The module builds small, recognisable records (names starting "Matrix") once, one set at Lucknow
+and one at Patna I (and a trainee at each other centre), on the baseline of tests.factories; each
+test reads them afresh and its changes are rolled back with its transaction.
 """
 
 import csv
@@ -41,6 +42,7 @@ from wagtail.log_actions import registry as log_registry
 from skills import services
 from skills.admin import TrainingViewSetGroup
 from skills.models import AttendanceMark, Centre, Cohort, CohortSession, Course, Enrolment, Trainee
+from tests.conftest import rolled_back_afterwards
 from website.demo.users import seed_users
 
 # ---------------------------------------------------------------------------------------------
@@ -49,6 +51,7 @@ from website.demo.users import seed_users
 
 LUCKNOW, PATNA = "lucknow", "patna"  # the two sides of the matrix: a Lucknow and a Patna I record
 SIDE_CENTRE = {LUCKNOW: "lucknow", PATNA: "patna-1"}
+SIDE_LABEL = {LUCKNOW: "Lucknow", PATNA: "Patna"}
 ALL_CENTRES = ("lucknow", "patna-1", "patna-2", "buxar", "leh")
 
 ROLES = ("admin", "coordinator", "coordinator.patna", "officer", "editor", "employer", "anonymous")
@@ -198,13 +201,48 @@ def build_side(side, label):
     return Side(label, centre, trainee, spare, cohort, enrolment, session)
 
 
+OTHER_CENTRES = ("patna-2", "buxar", "leh")
+
+
+@pytest.fixture(scope="module")
+def matrix_rows(django_db_setup, django_db_blocker):
+    """The primary keys of each side's records, built once for the module."""
+    with rolled_back_afterwards(django_db_blocker):
+        seed_users()
+        sides = {side: build_side(side, label) for side, label in SIDE_LABEL.items()}
+        for slug in OTHER_CENTRES:  # every centre has a trainee, for the exports that cover them all
+            centre = Centre.objects.get(slug=slug)
+            Trainee.objects.create(
+                centre=centre,
+                full_name=f"Matrix {centre.code} Trainee",
+                date_of_birth=datetime.date(1994, 1, 1),
+            )
+        yield {
+            side_name: {field: getattr(side, field).pk for field in SIDE_RECORDS}
+            for side_name, side in sides.items()
+        }
+
+
+SIDE_RECORDS = ("centre", "trainee", "spare", "cohort", "enrolment", "session")
+SIDE_MODELS = {
+    "centre": Centre,
+    "trainee": Trainee,
+    "spare": Trainee,
+    "cohort": Cohort,
+    "enrolment": Enrolment,
+    "session": CohortSession,
+}
+
+
 @pytest.fixture
-def world(demo_site):
-    seed_users()
+def world(db, matrix_rows):
+    """The module's records, read afresh for each test: a test may change them (and roll back)."""
     users = {user.username: user for user in get_user_model().objects.filter(username__in=ROLES)}
-    return World(
-        users=users, sides={LUCKNOW: build_side(LUCKNOW, "Lucknow"), PATNA: build_side(PATNA, "Patna")}
-    )
+    sides = {}
+    for side_name, pks in matrix_rows.items():
+        records = {field: SIDE_MODELS[field].objects.get(pk=pk) for field, pk in pks.items()}
+        sides[side_name] = Side(SIDE_LABEL[side_name], **records)
+    return World(users=users, sides=sides)
 
 
 def login(client, world, role):
@@ -506,11 +544,11 @@ def test_officer_and_admin_exports_cover_every_centre(client, world):
 
 ACTIONS = {
     # action: (URL name, which record of the side it acts on)
-    "bulk_enrol": ("skills_bulk_enrol", "cohort"),
-    "take_attendance": ("skills_take_attendance", "cohort"),
-    "attendance": ("skills_attendance", "session"),
-    "drop_out": ("skills_drop_out", "enrolment"),
-    "complete": ("skills_complete", "enrolment"),
+    "bulk_enrol": ("skills_cohort:bulk_enrol", "cohort"),
+    "take_attendance": ("skills_cohort:take_attendance", "cohort"),
+    "attendance": ("skills_cohortsession:attendance", "session"),
+    "drop_out": ("skills_enrolment:drop_out", "enrolment"),
+    "complete": ("skills_enrolment:complete", "enrolment"),
 }
 
 
@@ -574,7 +612,7 @@ def action_done(action, side, before):
 
 def action_success_url(action, side):
     if action == "take_attendance":
-        return reverse("skills_register", args=[side.cohort.pk, days(-20).isoformat()])
+        return reverse("skills_cohort:register", args=[side.cohort.pk, days(-20).isoformat()])
     return reverse("skills_cohort:inspect", args=[side.cohort.pk])
 
 
@@ -778,7 +816,7 @@ def test_posting_another_centres_id_is_rejected(client, world, model, view, fiel
 
 def test_bulk_enrol_refuses_another_centres_trainee(client, world):
     lucknow, patna = world[LUCKNOW], world[PATNA]
-    url = reverse("skills_bulk_enrol", args=[lucknow.cohort.pk])
+    url = reverse("skills_cohort:bulk_enrol", args=[lucknow.cohort.pk])
     login(client, world, "coordinator")
     before = tracker_snapshot()
     response = client.post(url, {"trainees": [patna.spare.pk], "enrolled_on": TODAY().isoformat()})
@@ -791,7 +829,7 @@ def test_bulk_enrol_refuses_another_centres_trainee(client, world):
 
 def test_attendance_refuses_another_centres_enrolment(client, world):
     lucknow, patna = world[LUCKNOW], world[PATNA]
-    url = reverse("skills_attendance", args=[lucknow.session.pk])
+    url = reverse("skills_cohortsession:attendance", args=[lucknow.session.pk])
     login(client, world, "coordinator")
     response = client.post(url, {"present": [patna.enrolment.pk]})
     assert response.status_code == 302 and response["Location"] == url, (

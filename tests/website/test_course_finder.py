@@ -16,7 +16,7 @@ def listed(response):
 
 
 @pytest.fixture
-def open_cohorts(demo_site):
+def open_cohorts(db):
     return Cohort.objects.upcoming_or_open()
 
 
@@ -42,7 +42,7 @@ def test_filter_by_trade_district_and_month(client, open_cohorts):
     assert all(c.start_date.strftime("%Y-%m") == month for c in by_month)
 
 
-def test_bad_filter_values_show_an_error_not_a_crash(client, demo_site):
+def test_bad_filter_values_show_an_error_not_a_crash(client, db):
     response = client.get("/courses/", {"month": "2019-13", "trade": "no-such-trade"})
     assert response.status_code == 200
     errors = response.context["cohort_filter"].errors
@@ -57,7 +57,7 @@ def test_seats_left_come_live_from_the_tracker(client, open_cohorts):
     assert '<td data-label="Seats left">3</td>' in body
 
 
-def test_cohort_links_to_the_announcement_that_names_it(client, demo_site):
+def test_cohort_links_to_the_announcement_that_names_it(client, db):
     page = CoursePage.objects.get(slug="retail-marketing-patna-1", locale__language_code="en")
     cohort = page.cohorts.get()
     pairs = dict(client.get("/courses/").context["cohorts"])
@@ -66,20 +66,20 @@ def test_cohort_links_to_the_announcement_that_names_it(client, demo_site):
     assert hindi_pairs[cohort].locale.language_code == "hi"
 
 
-def test_course_page_shows_its_live_cohorts(client, demo_site):
+def test_course_page_shows_its_live_cohorts(client, db):
     page = CoursePage.objects.get(slug="beauty-and-wellness-buxar", locale__language_code="en")
     cohort = page.cohorts.get()
     body = client.get(page.url).content.decode()
     assert f"{cohort.seats_left} seats left" in body
 
 
-def test_hindi_course_finder_is_in_hindi(client, demo_site):
+def test_hindi_course_finder_is_in_hindi(client, db):
     body = client.get("/hi/courses/").content.decode()
     assert "बक्सर" in body  # district in Hindi
     assert 'lang="hi"' in body
 
 
-def test_query_count_is_flat_as_cohorts_grow(client, demo_site):
+def test_query_count_is_flat_as_cohorts_grow(client, db):
     def count():
         client.get("/courses/")
         with CaptureQueriesContext(connection) as queries:

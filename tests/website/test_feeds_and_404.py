@@ -53,7 +53,7 @@ def assert_no_markup_in_title(title):
     assert "<" not in title and ">" not in title, title
 
 
-def test_vacancy_feed_sends_employers_typing_as_text(client, demo_site):
+def test_vacancy_feed_sends_employers_typing_as_text(client, db):
     account = make_employer(f"Evil Tailors {ATTACK}")
     vacancy = make_vacancy(account.employer, f"Tailor {ATTACK}\x0b")
     Vacancy.objects.filter(pk=vacancy.pk).update(published_at=timezone.now())
@@ -70,7 +70,7 @@ def test_vacancy_feed_sends_employers_typing_as_text(client, demo_site):
         assert "<" not in other["description"]
 
 
-def test_news_feed_sends_editors_typing_as_text(client, demo_site):
+def test_news_feed_sends_editors_typing_as_text(client, db):
     index = NewsIndexPage.objects.get(locale__language_code="en")
     NewsPageFactory(
         parent=index,
@@ -117,7 +117,7 @@ def assert_same_site(href):
         {"path": "/ignored", "PATH_INFO": "///evil.example"},
     ],
 )
-def test_404_pages_link_only_to_this_site(client, demo_site, request_kwargs):
+def test_404_pages_link_only_to_this_site(client, db, request_kwargs):
     kwargs = dict(request_kwargs)
     response = client.get(kwargs.pop("path"), **kwargs)
     assert response.status_code == 404
@@ -128,13 +128,13 @@ def test_404_pages_link_only_to_this_site(client, demo_site, request_kwargs):
 
 
 @override_settings(DEBUG=False)
-def test_404_language_links_go_home_in_each_language(client, demo_site):
+def test_404_language_links_go_home_in_each_language(client, db):
     response = client.get("/ignored", PATH_INFO="//evil.example")
     switch = response.content.decode().split('class="language-switch"', 1)[1].split("</ul>", 1)[0]
     assert links(switch) == ["/", "/hi/"]
 
 
-def test_language_links_of_ordinary_pages_keep_the_page(client, demo_site):
+def test_language_links_of_ordinary_pages_keep_the_page(client, db):
     html = client.get("/search/?q=tailoring").content.decode()
     switch = html.split('class="language-switch"', 1)[1].split("</ul>", 1)[0]
     assert links(switch) == ["/search/?q=tailoring", "/hi/search/?q=tailoring"]

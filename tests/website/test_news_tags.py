@@ -22,14 +22,14 @@ def tags_of(html):
     return re.findall(r'<a href="([^"]+)">([^<]+)</a>', tag_list)
 
 
-def test_the_hindi_news_page_shows_its_tags_in_hindi(client, demo_site):
+def test_the_hindi_news_page_shows_its_tags_in_hindi(client, db):
     hindi = tags_of(client.get(f"/hi/{NEWS_PATH}").content.decode())
     assert [name for _, name in hindi] == ["प्रशिक्षण", "लखनऊ"]
     english = tags_of(client.get(f"/{NEWS_PATH}").content.decode())
     assert [name for _, name in english] == ["training", "lucknow"]
 
 
-def test_a_hindi_tag_leads_to_the_hindi_news_so_tagged(client, demo_site):
+def test_a_hindi_tag_leads_to_the_hindi_news_so_tagged(client, db):
     (href, name), *_ = tags_of(client.get(f"/hi/{NEWS_PATH}").content.decode())
     assert unquote(href).startswith("/hi/news/?tag=")
     listing = client.get(unquote(href).replace("&amp;", "&"))

@@ -30,7 +30,7 @@ def html_lang(response):
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 @pytest.mark.parametrize("language", ["en", "hi"])
-def test_public_page_in_each_language(client, demo_site, path, language):
+def test_public_page_in_each_language(client, db, path, language):
     url = path if language == "en" else "/hi" + path
     response = client.get(url)
     assert response.status_code == 200, url
@@ -46,14 +46,14 @@ def test_public_page_in_each_language(client, demo_site, path, language):
     )
 
 
-def test_quick_exit_is_the_first_focusable_element(client, demo_site):
+def test_quick_exit_is_the_first_focusable_element(client, db):
     body = client.get("/").content.decode()
     first_link = re.search(r"<body[^>]*>\s*<a ([^>]*)>", body)
     assert first_link and 'class="quick-exit"' in first_link.group(1)
     assert 'href="https://www.google.com/search?q=weather"' in first_link.group(1)
 
 
-def test_quick_exit_target_comes_from_site_settings(client, demo_site):
+def test_quick_exit_target_comes_from_site_settings(client, db):
     from wagtail.models import Site
 
     from website.models import SiteSettings
@@ -64,7 +64,7 @@ def test_quick_exit_target_comes_from_site_settings(client, demo_site):
     assert 'href="https://weather.example/"' in client.get("/hi/").content.decode()
 
 
-def test_hindi_page_is_translated(client, demo_site):
+def test_hindi_page_is_translated(client, db):
     body = client.get("/hi/").content.decode()
     assert "हुनर सीखें" in body
     assert "Learn a skill" not in body
@@ -79,18 +79,18 @@ def test_hindi_page_is_translated(client, demo_site):
         ("/search/?q=tailoring", "/hi/search/?q=tailoring"),
     ],
 )
-def test_language_switch_links_to_the_same_page(client, demo_site, path, other):
+def test_language_switch_links_to_the_same_page(client, db, path, other):
     body = client.get(path).content.decode()
     assert re.search(rf'<a href="{re.escape(other)}"[^>]*data-language=', body), other
 
 
-def test_unknown_page_is_404_with_quick_exit(client, demo_site):
+def test_unknown_page_is_404_with_quick_exit(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert 'class="quick-exit"' in response.content.decode()
 
 
-def test_news_feed_lists_live_news(client, demo_site):
+def test_news_feed_lists_live_news(client, db):
     from website.models import NewsPage
 
     response = client.get("/news/feed/")
@@ -104,7 +104,7 @@ def test_news_feed_lists_live_news(client, demo_site):
     assert hindi_feed.getElementsByTagName("language")[0].firstChild.data == "hi"
 
 
-def test_unpublished_news_leaves_feed(client, demo_site):
+def test_unpublished_news_leaves_feed(client, db):
     from website.models import NewsPage
 
     page = NewsPage.objects.get(slug="placement-drive-patna", locale__language_code="en")
@@ -112,7 +112,7 @@ def test_unpublished_news_leaves_feed(client, demo_site):
     assert page.title.encode() not in client.get("/news/feed/").content
 
 
-def test_sitemap_lists_live_pages_in_both_languages(client, demo_site):
+def test_sitemap_lists_live_pages_in_both_languages(client, db):
     from wagtail.models import Page
 
     response = client.get("/sitemap.xml")
@@ -132,7 +132,7 @@ def test_robots_txt_points_to_sitemap(client):
     assert "Disallow: /admin/" in response.content.decode()
 
 
-def test_search_finds_pages_in_the_visitors_language(client, demo_site):
+def test_search_finds_pages_in_the_visitors_language(client, db):
     english = client.get("/search/", {"q": "tailoring"}).content.decode()
     assert "Sixty women complete tailoring course" in english
     hindi = client.get("/hi/search/", {"q": "सिलाई"}).content.decode()

@@ -52,12 +52,12 @@ def english():
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
 @pytest.mark.parametrize("prefix", ["", "/hi"])
-def test_search_answers_any_query(client, demo_site, query, prefix):
+def test_search_answers_any_query(client, db, query, prefix):
     response = client.get(f"{prefix}/search/?q={quote(query)}")
     assert response.status_code == 200
 
 
-def test_search_still_finds_words_among_the_symbols(client, demo_site):
+def test_search_still_finds_words_among_the_symbols(client, db):
     plain = client.get("/search/?q=tailoring").context["results"]
     assert plain is not None and len(plain.object_list) > 0
     for query in ['"tailoring"', "(tailoring)", "tailoring*", "-tailoring", "{tailoring}"]:

@@ -25,15 +25,20 @@ seed: migrate
 run: seed
 	$(MANAGE) runserver $(HOST)
 
-## make test: the whole suite (unit, integration and browser tests)
+## make test: the whole suite (unit, integration and browser tests), one worker per core. The
+## browser tests run in a process of their own: they flush the database and restore a snapshot,
+## which must not meet what the other tests left in a worker's database.
+TEST_WORKERS ?= auto
 test: install browser-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m browser
 
 # The browser tests drive Debian's Chromium; install it (and a Devanagari font) when missing.
-# The certificate tests render PDF pages with poppler's pdftoppm.
+# The certificate tests render PDF pages with poppler's pdftoppm; the cache tests start redis-server.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans Devanagari" && \
-		command -v pdftoppm >/dev/null 2>&1 || sh scripts/install-browser-deps.sh
+		command -v pdftoppm >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || \
+		sh scripts/install-browser-deps.sh
 
 check: install
 	$(MANAGE) check

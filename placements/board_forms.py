@@ -5,13 +5,13 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanTextMixin
+from core.mail import send_email
 from skills.roles import COORDINATORS
 
 from .models import VacancyReport
@@ -75,12 +75,6 @@ class VacancyReportForm(CleanTextMixin, forms.Form):
                 "reason": report.reason,
                 "admin": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_home"),
             }
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception as error:  # the report is saved, and the admin list shows it anyway
-            # The class name only: SMTP errors can quote the recipients' addresses.
-            logger.warning(
-                "Could not e-mail the coordinators about vacancy report %s (%s).",
-                report.pk,
-                type(error).__name__,
-            )
+        # A background task: a mail server that refuses fails the task (logged by class only,
+        # core/mail.py), never the report, which the admin list shows anyway.
+        send_email(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

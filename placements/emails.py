@@ -11,12 +11,12 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail, send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from core.mail import send_email
 from skills.neutral import neutral_url, programme_name
 
 from .models import Employer, EmployerAccount
@@ -55,7 +55,7 @@ def _send(template, to, context):
     context = {**context, "programme": programme_name()}
     subject = render_to_string(f"placements/emails/{template}_subject.txt", context)
     body = render_to_string(f"placements/emails/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.SAKHI_NEUTRAL_FROM_EMAIL, [to])
+    send_email(" ".join(subject.split()), body, settings.SAKHI_NEUTRAL_FROM_EMAIL, [to])
 
 
 def send_verification_email(request, account):
@@ -101,4 +101,6 @@ def send_review_email(employer):
             bodies.append(render_to_string(f"placements/emails/{template}.txt", context).strip())
     subject, body = " / ".join(subjects), "\n\n----\n\n".join(bodies) + "\n"
     sender = settings.SAKHI_NEUTRAL_FROM_EMAIL
-    send_mass_mail([(subject, body, sender, [email]) for email in recipients if email])
+    for email in recipients:
+        if email:
+            send_email(subject, body, sender, [email])

@@ -28,7 +28,8 @@ NEUTRAL_PATHS = re.compile(
     r"|\.well-known/did\.json$"
     r"|credentials/status/)".format(languages="|".join(re.escape(code) for code, _name in settings.LANGUAGES))
 )
-ASSET_PATHS = ("/static/",)
+# Answered on every host: the stylesheets, and the health checks a load balancer sends to each.
+ASSET_PATHS = ("/static/", "/healthz", "/readyz")
 
 
 def is_neutral_path(path):

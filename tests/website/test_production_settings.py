@@ -32,7 +32,9 @@ print(json.dumps({name: getattr(settings, name) for name in names}))
 """
 
 
-def production_settings(prelude="", **environ):
+def production_settings(prelude="", show=SHOW, **environ):
+    """The settings production would run with, read in a fresh interpreter (prelude, then `show`,
+    which prints them as JSON)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "website.settings.production",
@@ -43,7 +45,7 @@ def production_settings(prelude="", **environ):
     }
     env.pop("DATABASE_URL", None)
     done = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", prelude + SHOW], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", prelude + show], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -77,4 +79,4 @@ def test_the_proxy_and_the_login_lockout_are_set_from_the_environment():
     assert chosen["AXES_FAILURE_LIMIT"] == 8
     assert chosen["AXES_COOLOFF_TIME"] == 0.25  # hours
     # The login lockout reads the client's address as the rate limits do.
-    assert chosen["AXES_CLIENT_IP_CALLABLE"] == "website.ratelimit.client_address"
+    assert chosen["AXES_CLIENT_IP_CALLABLE"] == "core.ratelimit.client_address"

@@ -18,6 +18,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background tasks (core/mail.py): the database backend's queue table exists everywhere;
+    # production uses it, `make run` and the tests run tasks at once (TASKS below).
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -74,7 +80,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("SAKHI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("SAKHI_LOGIN_LOCKOUT_MINUTES", "60")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "website.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "website.lockout.locked_out"
 AXES_VERBOSE = False

@@ -29,6 +29,8 @@ if SAKHI_NEUTRAL_BASE_URL:
         CSRF_TRUSTED_ORIGINS.append(f"https://{_neutral_host}")
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
+# The load balancer asks the app servers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -49,6 +51,42 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sakhi@localhost")
+
+# One cache for every worker and app server: the rate limits, e-mail cooldowns, public figures and
+# Wagtail's renditions are counted and invalidated there, never per process (docs/decisions.md).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A cache outage must not take the public pages down: reads miss, writes are
+                # dropped and logged, and the rate limits refuse (core/ratelimit.py).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    # Shared by every worker through the database; the deploy steps run `createcachetable`.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sakhi_cache"}
+    }
+
+# Templates compiled once per process (Django's default loaders, named so that nothing drops them).
+TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
+    (
+        "django.template.loaders.cached.Loader",
+        ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+    )
+]
+
+# Durable background tasks in the database, run by `manage.py db_worker` (docs/operator-guide.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SAKHI_DEMO_USERS = False
 SAKHI_STAFF_TWO_FACTOR = True

@@ -1,0 +1,81 @@
+"""Issue J, item 3 (daily jobs): `manage.py run_daily` closes published vacancies past their closing
+date, counts the follow-ups that fall due per centre (no names), and fails when the outcome summaries
+drift from a direct count."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from placements.models import Employer, FollowUp, TrainedWoman, Vacancy
+
+TODAY = timezone.localdate()
+
+
+def vacancy(employer, title, closing_date, status=Vacancy.Status.PUBLISHED):
+    return Vacancy.objects.create(
+        employer=employer,
+        title=title,
+        description="Stitching on piece rates.",
+        district="Lucknow",
+        pay_min=8000,
+        pay_max=9000,
+        closing_date=closing_date,
+        status=status,
+    )
+
+
+def run_daily():
+    out = io.StringIO()
+    call_command("run_daily", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_vacancies_past_their_closing_date_are_closed_and_others_stay(demo_site):
+    employer = Employer.objects.create(
+        organisation="Daily Jobs Ltd",
+        sector="Apparel",
+        district="Lucknow",
+        contact_person="A. Person",
+        email="hr@daily-jobs.example",
+        phone="98765 43210",
+        status=Employer.Status.APPROVED,
+    )
+    expired = vacancy(employer, "Expired", TODAY - datetime.timedelta(days=1))
+    last_day = vacancy(employer, "Closes today", TODAY)
+    draft = vacancy(employer, "Draft", TODAY - datetime.timedelta(days=5), status=Vacancy.Status.DRAFT)
+
+    output = run_daily()
+
+    assert Vacancy.objects.get(pk=expired.pk).status == Vacancy.Status.CLOSED
+    assert Vacancy.objects.get(pk=last_day.pk).status == Vacancy.Status.PUBLISHED
+    assert Vacancy.objects.get(pk=draft.pk).status == Vacancy.Status.DRAFT
+    assert "Vacancies closed (past their closing date): " in output
+    assert "Vacancies closed (past their closing date): 0" in run_daily()  # a second run closes nothing
+
+
+@pytest.mark.django_db
+def test_follow_ups_due_are_counted_per_centre_without_names(demo_site):
+    due = FollowUp.objects.pending().filter(due_on__lte=TODAY)
+    assert due.exists(), "the demo data should hold follow-ups that fall due"
+    first = due.select_related("placement__trainee", "self_employment__trainee").first()
+    woman = (first.placement or first.self_employment).trainee
+
+    output = run_daily()
+
+    assert f"{woman.centre.name}: " in output
+    assert woman.full_name not in output
+
+
+@pytest.mark.django_db
+def test_drifted_summaries_fail_the_run_after_every_job_ran(demo_site):
+    TrainedWoman.objects.filter(pk__in=TrainedWoman.objects.values("pk")[:1]).delete()
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="differ from a direct count"):
+        call_command("run_daily", stdout=out)
+    assert "Follow-ups due today or overdue" in out.getvalue()

@@ -1,0 +1,64 @@
+import logging
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from placements import services
+from placements.models import FollowUp, Vacancy
+
+logger = logging.getLogger("sakhi.daily")
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily jobs, for a systemd timer or cron (docs/operator-guide.md): close published vacancies past "
+        "their closing date, count the follow-ups that fall due per centre, and check the outcome summaries "
+        "against a direct count. Every job runs; the command then fails if the summaries drifted."
+    )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        self.close_vacancies(today)
+        self.count_follow_ups(today)
+        drift = self.check_summaries()
+        if drift:
+            logger.error("daily check: the outcome summaries differ from a direct count: %s", drift)
+            raise CommandError(
+                f"The outcome summaries differ from a direct count: {drift} "
+                "Run `manage.py refresh_outcome_summaries` and report it (docs/outcomes.md)."
+            )
+
+    def close_vacancies(self, today):
+        expired = Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED, closing_date__lt=today)
+        closed = 0
+        for vacancy in expired.iterator():
+            services.close_vacancy(vacancy)
+            closed += 1
+        self.stdout.write(f"Vacancies closed (past their closing date): {closed}")
+
+    def count_follow_ups(self, today):
+        """Counts per centre only: the names are in each coordinator's follow-up list, not in a log."""
+        centre = Coalesce(F("placement__trainee__centre__name"), F("self_employment__trainee__centre__name"))
+        rows = (
+            FollowUp.objects.pending()
+            .filter(due_on__lte=today)
+            .annotate(centre_name=centre)
+            .values("centre_name")
+            .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+            .order_by("centre_name")
+        )
+        self.stdout.write("Follow-ups due today or overdue, by centre:")
+        for row in rows:
+            self.stdout.write(f"  {row['centre_name']}: {row['due']} ({row['overdue']} overdue)")
+        if not rows:
+            self.stdout.write("  none")
+
+    def check_summaries(self):
+        try:
+            call_command("refresh_outcome_summaries", "--check", stdout=self.stdout, stderr=self.stderr)
+        except CommandError as error:
+            return str(error)
+        return ""

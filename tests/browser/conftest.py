@@ -60,23 +60,22 @@ def new_context(browser, viewport=VIEWPORT):
     return context
 
 
-@pytest.fixture
-def context(browser):
-    context = new_context(browser)
+def closed_afterwards(context):
     try:
         yield context
     finally:
         context.close()
+
+
+@pytest.fixture
+def context(browser):
+    yield from closed_afterwards(new_context(browser))
 
 
 @pytest.fixture
 def another_context(browser):
     """A second browser context, for a second person in the same test."""
-    context = new_context(browser)
-    try:
-        yield context
-    finally:
-        context.close()
+    yield from closed_afterwards(new_context(browser))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from placements.outcomes import Period, Scope, report
 from skills import services as skills_services
 from skills.models import Centre, Cohort, Course, Enrolment, Trade, Trainee
 from tests.factories import CentreFactory, TradeFactory
+from tests.forms import form_data
 from website.demo.users import seed_users
 
 from . import reference_outcomes as reference
@@ -190,22 +191,6 @@ def admin_client(client, history, django_user_model):
     seed_users()
     client.force_login(django_user_model.objects.get(username="admin"))
     return client
-
-
-def form_data(form):
-    """What a browser would send back for the form as the page shows it."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[form.add_prefix(name)] = "on"
-        elif isinstance(value, list | tuple):
-            data[form.add_prefix(name)] = [str(item) for item in value]
-        elif field.widget.format_value(value) is not None:
-            data[form.add_prefix(name)] = field.widget.format_value(value)
-    return data
 
 
 def edit_in_admin(client, viewset, instance, **changes):

@@ -10,6 +10,7 @@ from core.forms import CleanTextMixin
 from skills.admin import TrackerViewSet
 from skills.models import Centre, Course
 from tests.factories import TraineeFactory
+from tests.forms import form_data
 from website.demo.users import seed_users
 
 HINDI_WITH_JOINER = "लक्\u200dष्मी"
@@ -19,22 +20,6 @@ HINDI_WITH_JOINER = "लक्\u200dष्मी"
 def users(db, django_user_model):
     seed_users()
     return {name: django_user_model.objects.get(username=name) for name in ("coordinator", "admin")}
-
-
-def form_data(form):
-    """What a browser would send back for the form as the page shows it."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[form.add_prefix(name)] = "on"
-        elif isinstance(value, list | tuple):
-            data[form.add_prefix(name)] = [str(item) for item in value]
-        elif field.widget.format_value(value) is not None:
-            data[form.add_prefix(name)] = field.widget.format_value(value)
-    return data
 
 
 def test_a_trainee_named_with_a_vertical_tab_is_stored_clean(client, users):

@@ -101,6 +101,9 @@ def empty_site(tmp_path):
 
 @pytest.fixture
 def backup_folder(demo_site, tmp_path, backup_key):
+    """A backup of the demo site, with its issued certificates. The demo history is seeded and
+    committed with the test database, which is what pg_dump reads from its own connection (rows a
+    test writes in its transaction are invisible to it)."""
     call_command("backup", str(tmp_path / "backups"), stdout=open(os.devnull, "w"))  # noqa: SIM115
     (folder,) = (tmp_path / "backups").iterdir()
     return folder
@@ -110,7 +113,7 @@ def test_a_restore_into_an_empty_site_gives_the_same_certificates_and_figures(
     backup_folder, backup_key, empty_site
 ):
     expected = backups.certificate_checksums()
-    assert expected, "the demo data should hold issued certificates"
+    assert expected, "the demo site should hold issued certificates"
 
     restored = empty_site.manage("restore", str(backup_folder), key=backup_key)
 

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from placements.models import Employer, FollowUp, TrainedWoman, Vacancy
+from placements import services
+from placements.models import Employer, FollowUp, SelfEmployment, TrainedWoman, Vacancy
+from tests.factories import certified_trainees
 
 TODAY = timezone.localdate()
 
@@ -34,8 +36,25 @@ def run_daily():
     return out.getvalue()
 
 
+@pytest.fixture
+def women_in_work(db):
+    """Three trained women; two run a business started four months ago, so their three-month
+    follow-ups are overdue."""
+    trainees = certified_trainees(3)
+    for trainee in trainees[:2]:
+        services.record_outcome(
+            SelfEmployment(
+                trainee=trainee,
+                kind="Tailoring from home",
+                monthly_income=6000,
+                start_date=TODAY - datetime.timedelta(days=120),
+            )
+        )
+    return trainees
+
+
 @pytest.mark.django_db
-def test_vacancies_past_their_closing_date_are_closed_and_others_stay(demo_site):
+def test_vacancies_past_their_closing_date_are_closed_and_others_stay():
     employer = Employer.objects.create(
         organisation="Daily Jobs Ltd",
         sector="Apparel",
@@ -59,21 +78,20 @@ def test_vacancies_past_their_closing_date_are_closed_and_others_stay(demo_site)
 
 
 @pytest.mark.django_db
-def test_follow_ups_due_are_counted_per_centre_without_names(demo_site):
-    due = FollowUp.objects.pending().filter(due_on__lte=TODAY)
-    assert due.exists(), "the demo data should hold follow-ups that fall due"
-    first = due.select_related("placement__trainee", "self_employment__trainee").first()
-    woman = (first.placement or first.self_employment).trainee
+def test_follow_ups_due_are_counted_per_centre_without_names(women_in_work):
+    assert FollowUp.objects.pending().filter(due_on__lt=TODAY).count() == 2
 
     output = run_daily()
 
-    assert f"{woman.centre.name}: " in output
-    assert woman.full_name not in output
+    assert f"{women_in_work[0].centre.name}: 2 (2 overdue)" in output
+    for woman in women_in_work:
+        assert woman.full_name not in output
 
 
 @pytest.mark.django_db
-def test_drifted_summaries_fail_the_run_after_every_job_ran(demo_site):
-    TrainedWoman.objects.filter(pk__in=TrainedWoman.objects.values("pk")[:1]).delete()
+def test_drifted_summaries_fail_the_run_after_every_job_ran(women_in_work):
+    run_daily()  # current summaries pass
+    TrainedWoman.objects.filter(trainee=women_in_work[0]).delete()
     out = io.StringIO()
 
     with pytest.raises(CommandError, match="differ from a direct count"):

@@ -90,7 +90,7 @@ def test_the_certificate_check_limit_is_counted_in_redis(client, production_redi
 
 
 @pytest.mark.django_db
-def test_with_redis_down_public_pages_serve_and_the_limits_refuse(client, production_redis_cache, demo_site):
+def test_with_redis_down_public_pages_serve_and_the_limits_refuse(client, production_redis_cache):
     production_redis_cache.stop()
 
     assert client.get("/").status_code == 200

@@ -12,9 +12,7 @@ from django.utils import timezone
 
 from placements import services
 from placements.models import Employer, FollowUp, SelfEmployment, TrainedWoman, Vacancy
-from tests.factories import certified_trainees
-
-TODAY = timezone.localdate()
+from tests.factories import CentreFactory, certified_trainees
 
 
 def vacancy(employer, title, closing_date, status=Vacancy.Status.PUBLISHED):
@@ -38,16 +36,18 @@ def run_daily():
 
 @pytest.fixture
 def women_in_work(db):
-    """Three trained women; two run a business started four months ago, so their three-month
-    follow-ups are overdue."""
-    trainees = certified_trainees(3)
+    """Three trained women of a centre of their own (the demo history, when a run seeds it, has
+    follow-ups in every demo centre); two run a business started four months ago, so their
+    three-month follow-ups are overdue."""
+    today = timezone.localdate()
+    trainees = certified_trainees(3, centre_slug=CentreFactory().slug)
     for trainee in trainees[:2]:
         services.record_outcome(
             SelfEmployment(
                 trainee=trainee,
                 kind="Tailoring from home",
                 monthly_income=6000,
-                start_date=TODAY - datetime.timedelta(days=120),
+                start_date=today - datetime.timedelta(days=120),
             )
         )
     return trainees
@@ -55,6 +55,7 @@ def women_in_work(db):
 
 @pytest.mark.django_db
 def test_vacancies_past_their_closing_date_are_closed_and_others_stay():
+    today = timezone.localdate()
     employer = Employer.objects.create(
         organisation="Daily Jobs Ltd",
         sector="Apparel",
@@ -64,9 +65,9 @@ def test_vacancies_past_their_closing_date_are_closed_and_others_stay():
         phone="98765 43210",
         status=Employer.Status.APPROVED,
     )
-    expired = vacancy(employer, "Expired", TODAY - datetime.timedelta(days=1))
-    last_day = vacancy(employer, "Closes today", TODAY)
-    draft = vacancy(employer, "Draft", TODAY - datetime.timedelta(days=5), status=Vacancy.Status.DRAFT)
+    expired = vacancy(employer, "Expired", today - datetime.timedelta(days=1))
+    last_day = vacancy(employer, "Closes today", today)
+    draft = vacancy(employer, "Draft", today - datetime.timedelta(days=5), status=Vacancy.Status.DRAFT)
 
     output = run_daily()
 
@@ -79,7 +80,8 @@ def test_vacancies_past_their_closing_date_are_closed_and_others_stay():
 
 @pytest.mark.django_db
 def test_follow_ups_due_are_counted_per_centre_without_names(women_in_work):
-    assert FollowUp.objects.pending().filter(due_on__lt=TODAY).count() == 2
+    overdue = FollowUp.objects.pending().filter(due_on__lt=timezone.localdate())
+    assert overdue.filter(self_employment__trainee__in=women_in_work).count() == 2
 
     output = run_daily()
 

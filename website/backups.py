@@ -26,17 +26,17 @@ import tempfile
 from pathlib import Path
 
 import pyrage
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
 from placements.outcomes import Scope, report
+from placements.public_figures import invalidate_public_figures
+from placements.report_filters import FIRST_YEAR
 from skills.models import Certificate
 
 PARTS = ("database", "files", "manifest")
-FIRST_REPORT_YEAR = 2016
 FORMAT_VERSION = 1
 
 
@@ -49,7 +49,7 @@ class BackupError(Exception):
 
 def backup_identity():
     """The age identity from SAKHI_BACKUP_KEY (an `AGE-SECRET-KEY-1…`)."""
-    key = os.environ.get("SAKHI_BACKUP_KEY", "") or getattr(settings, "SAKHI_BACKUP_KEY", "")
+    key = os.environ.get("SAKHI_BACKUP_KEY", "")
     if not key:
         raise BackupError(
             "Set SAKHI_BACKUP_KEY to the backup key (make one with `manage.py backup --new-key`, and keep "
@@ -101,20 +101,24 @@ def certificate_checksums():
 
 
 def outcome_report(last_year):
-    figures = report(Scope(), FIRST_REPORT_YEAR, last_year, every_year_in_detail=True)
+    figures = report(Scope(), FIRST_YEAR, last_year, every_year_in_detail=True)
     return [period.as_dict() for period in [figures.total, *figures.years]]
 
 
-def differences(expected, found):
-    """The periods whose figures differ, among those computed for the same day (a period that ends
-    after the backup was made has a later report date after a later restore)."""
+def compare_reports(expected, found):
+    """(the periods compared, those whose figures differ). A period missing after the restore
+    differs; one computed for another day is not compared (a period that ends after the backup
+    was made has a later report date after a later restore)."""
     by_period = {period["period"]: period for period in found}
-    return [
-        period["period"]
-        for period in expected
-        if by_period.get(period["period"], {}).get("report_date") == period["report_date"]
-        and by_period[period["period"]] != period
-    ]
+    compared, wrong = [], []
+    for period in expected:
+        restored = by_period.get(period["period"])
+        if restored is not None and restored["report_date"] != period["report_date"]:
+            continue
+        compared.append(period["period"])
+        if restored != period:
+            wrong.append(period["period"])
+    return compared, wrong
 
 
 # The database.
@@ -313,6 +317,7 @@ def restore_backup(folder, identity, force=False):
         restore_database(work / "database", force)
         file_count = restore_private_files(work / "files", force)
     connection.close()  # forget what this connection knew of the old schema
+    invalidate_public_figures()  # the shared cache may hold the figures of what was replaced
     found_checksums = certificate_checksums()
     made_on = datetime.datetime.fromisoformat(manifest["made_at"])
     found_report = outcome_report(timezone.localdate(made_on).year)
@@ -321,7 +326,7 @@ def restore_backup(folder, identity, force=False):
         for number in set(manifest["certificates"]) | set(found_checksums)
         if manifest["certificates"].get(number) != found_checksums.get(number)
     )
-    wrong_periods = differences(manifest["outcome_report"], found_report)
+    compared_periods, wrong_periods = compare_reports(manifest["outcome_report"], found_report)
     if wrong_certificates or wrong_periods:
         raise BackupError(
             "Restored, but it does not match the manifest: "
@@ -338,5 +343,5 @@ def restore_backup(folder, identity, force=False):
     return {
         "files": file_count,
         "certificates": len(found_checksums),
-        "periods_compared": len(manifest["outcome_report"]) - len(wrong_periods),
+        "periods_compared": len(compared_periods),
     }

@@ -237,11 +237,13 @@ def test_completion_before_the_end_date_needs_a_reason_and_the_certificate_state
     )
     page.goto(f"{site_url}/admin/skills_enrolment/{woman.pk}/complete/")
     page.get_by_label("Passed: completed").check()
-    page.fill("#id_completed_on", today().isoformat())
+    typed = today().strftime("%d/%m/%Y")  # as a coordinator writes a date
+    page.fill("#id_completed_on", typed)
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state("networkidle")
     woman.refresh_from_db()
     assert woman.status == "enrolled"
+    assert page.locator("#id_completed_on").input_value() == typed  # kept as typed
     error = page.locator(".w-field__wrapper:has(#id_early_completion_reason) .help-critical")
     assert "give the reason" in error.inner_text()
 

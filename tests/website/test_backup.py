@@ -13,6 +13,7 @@ import pyrage
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from skills.models import Certificate
 from website import backups
@@ -119,6 +120,10 @@ def test_a_restore_into_an_empty_site_gives_the_same_certificates_and_figures(
 
     assert restored.returncode == 0, restored.stderr
     assert f"{len(expected):,} certificates match" in restored.stdout
+    # Restored the same day, so every period of the manifest is compared: the span and each year.
+    periods = len(backups.outcome_report(timezone.localdate().year))
+    assert periods > 10
+    assert f"the outcome figures of {periods} periods match" in restored.stdout
     # Checked here too, not only by the command: the restored files are the issued PDFs.
     for number, name in Certificate.objects.exclude(pdf="").values_list("number", "pdf"):
         assert hashlib.sha256((empty_site.files / name).read_bytes()).hexdigest() == expected[number]

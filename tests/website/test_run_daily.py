@@ -69,12 +69,15 @@ def test_vacancies_past_their_closing_date_are_closed_and_others_stay():
     last_day = vacancy(employer, "Closes today", today)
     draft = vacancy(employer, "Draft", today - datetime.timedelta(days=5), status=Vacancy.Status.DRAFT)
 
+    past_closing = Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED, closing_date__lt=today).count()
+    assert past_closing >= 1
+
     output = run_daily()
 
     assert Vacancy.objects.get(pk=expired.pk).status == Vacancy.Status.CLOSED
     assert Vacancy.objects.get(pk=last_day.pk).status == Vacancy.Status.PUBLISHED
     assert Vacancy.objects.get(pk=draft.pk).status == Vacancy.Status.DRAFT
-    assert "Vacancies closed (past their closing date): " in output
+    assert f"Vacancies closed (past their closing date): {past_closing}" in output
     assert "Vacancies closed (past their closing date): 0" in run_daily()  # a second run closes nothing
 
 
@@ -99,3 +102,24 @@ def test_drifted_summaries_fail_the_run_after_every_job_ran(women_in_work):
     with pytest.raises(CommandError, match="differ from a direct count"):
         call_command("run_daily", stdout=out)
     assert "Follow-ups due today or overdue" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_finished_tasks_older_than_two_weeks_are_pruned_with_the_durable_backend(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from core.mail import send_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_email("Old", "Body", "from@skills.example", ["old@example.com"])
+    (old,) = DBTaskResult.objects.filter(task_path="core.mail.deliver_email")
+    send_email("New", "Body", "from@skills.example", ["new@example.com"])
+    (new,) = DBTaskResult.objects.filter(task_path="core.mail.deliver_email").exclude(pk=old.pk)
+    DBTaskResult.objects.filter(pk__in=[old.pk, new.pk]).update(
+        status="SUCCESSFUL", finished_at=timezone.now()
+    )
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=15))
+
+    run_daily()
+
+    assert list(DBTaskResult.objects.filter(task_path="core.mail.deliver_email")) == [new]

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db import DatabaseBackend
 
 from placements import services
 from placements.models import FollowUp, Vacancy
@@ -15,14 +17,15 @@ logger = logging.getLogger("sakhi.daily")
 class Command(BaseCommand):
     help = (
         "The daily jobs, for a systemd timer or cron (docs/operator-guide.md): close published vacancies past "
-        "their closing date, count the follow-ups that fall due per centre, and check the outcome summaries "
-        "against a direct count. Every job runs; the command then fails if the summaries drifted."
+        "their closing date, count the follow-ups that fall due per centre, prune finished background tasks "
+        "older than two weeks, and check the outcome summaries against a direct count. Every job runs; the command then fails if the summaries drifted."
     )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         self.close_vacancies(today)
         self.count_follow_ups(today)
+        self.prune_finished_tasks()
         drift = self.check_summaries()
         if drift:
             logger.error("daily check: the outcome summaries differ from a direct count: %s", drift)
@@ -43,8 +46,8 @@ class Command(BaseCommand):
         """Counts per centre only: the names are in each coordinator's follow-up list, not in a log."""
         centre = Coalesce(F("placement__trainee__centre__name"), F("self_employment__trainee__centre__name"))
         rows = (
-            FollowUp.objects.pending()
-            .filter(due_on__lte=today)
+            FollowUp.objects.due_by(today)
+            .order_by()
             .annotate(centre_name=centre)
             .values("centre_name")
             .annotate(due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
@@ -55,6 +58,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {row['centre_name']}: {row['due']} ({row['overdue']} overdue)")
         if not rows:
             self.stdout.write("  none")
+
+    def prune_finished_tasks(self):
+        """Finished background tasks keep their arguments (e-mail addresses and links): keep them
+        two weeks for inspection, not for ever. Only the durable backend stores them."""
+        if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+            call_command(
+                "prune_db_task_results", "--queue-name", "*", "--min-age-days", "14", stdout=self.stdout
+            )
 
     def check_summaries(self):
         try:

@@ -22,7 +22,8 @@ from skills.models import Centre, Trainee
 from skills.storage import NoPublicURL, PrivateFileField
 from website.demo.users import seed_users
 
-TODAY = timezone.localdate()
+# Read when each test runs: a module-level date goes stale across midnight (India time).
+today = timezone.localdate
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,7 @@ def placement(db):
     )
     return services.record_outcome(
         Placement(
-            trainee=trainee, employer_name="Shop", job_title="Helper", monthly_pay=9000, start_date=TODAY
+            trainee=trainee, employer_name="Shop", job_title="Helper", monthly_pay=9000, start_date=today()
         )
     )
 
@@ -253,7 +254,7 @@ def test_confirming_a_hire_checks_its_evidence_too(client, coordinator, placemen
     )  # fmt: skip
     vacancy = Vacancy.objects.create(
         employer=employer, title="Tailor", description="Stitching", district="Lucknow", pay_min=9000,
-        pay_max=11000, closing_date=TODAY + datetime.timedelta(days=10), status=Vacancy.Status.PUBLISHED,
+        pay_max=11000, closing_date=today() + datetime.timedelta(days=10), status=Vacancy.Status.PUBLISHED,
     )  # fmt: skip
     nomination = Nomination.objects.create(
         vacancy=vacancy, trainee=placement.trainee, status=Nomination.Status.HIRED
@@ -264,7 +265,7 @@ def test_confirming_a_hire_checks_its_evidence_too(client, coordinator, placemen
         "employer_name": "",
         "job_title": "Tailor",
         "monthly_pay": "9500",
-        "start_date": TODAY.isoformat(),
+        "start_date": today().isoformat(),
         "end_date": "",
         "evidence": SimpleUploadedFile("offer.svg", b'<svg onload="alert(1)"/>'),
     }

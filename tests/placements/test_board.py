@@ -20,12 +20,13 @@ from placements.models import Employer, Vacancy, VacancyReport
 from skills.models import Trade
 from skills.roles import COORDINATORS
 
-TODAY = timezone.localdate()
+# Read when each test runs: a module-level date goes stale across midnight (India time).
+today = timezone.localdate
 Status = Vacancy.Status
 
 
 def days(n):
-    return TODAY + datetime.timedelta(days=n)
+    return today() + datetime.timedelta(days=n)
 
 
 def make_employer(organisation="Ganga Textiles", status=Employer.Status.APPROVED):
@@ -90,7 +91,7 @@ def board(employer):
             job_type=Vacancy.JobType.PART_TIME,
             pay_min=6000,
             pay_max=9000,
-            closing_date=TODAY,
+            closing_date=today(),
         ),
         "draft": make_vacancy(employer, "Draft job", status=Status.DRAFT, district="Leh", published_at=None),
         "submitted": make_vacancy(employer, "Submitted job", status=Status.SUBMITTED, published_at=None),

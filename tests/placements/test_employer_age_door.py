@@ -16,7 +16,8 @@ from placements.models import Nomination
 from skills.models import Trainee, adult_if_born_by
 from tests.placements.test_portal import make_employer, make_vacancy, shareable_trainees
 
-TODAY = timezone.localdate()
+# Read when each test runs: a module-level date goes stale across midnight (India time).
+today = timezone.localdate
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,9 @@ def world(db):
 
 def corrected_to_16(trainee):
     """The coordinator's correction: she was born 16 years ago."""
-    Trainee.objects.filter(pk=trainee.pk).update(date_of_birth=TODAY - datetime.timedelta(days=16 * 365 + 30))
+    Trainee.objects.filter(pk=trainee.pk).update(
+        date_of_birth=today() - datetime.timedelta(days=16 * 365 + 30)
+    )
 
 
 def test_a_candidate_corrected_to_under_18_disappears_from_every_employer_door(client, world):

@@ -31,7 +31,8 @@ from tests.factories import certified_trainees
 from website.demo.users import seed_users
 
 PASSWORD = "a-long-Shared-secret-42"
-TODAY = timezone.localdate()
+# Read when each test runs: a module-level date goes stale across midnight (India time).
+today = timezone.localdate
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +79,7 @@ def make_vacancy(employer, title, status=Vacancy.Status.PUBLISHED):
         openings=3,
         pay_min=9000,
         pay_max=12000,
-        closing_date=TODAY + datetime.timedelta(days=30),
+        closing_date=today() + datetime.timedelta(days=30),
         status=status,
     )
     vacancy.trades.add(Trade.objects.get(slug="tailoring"))
@@ -685,7 +686,7 @@ def vacancy_data(**overrides):
         "pay_min": "10000",
         "pay_max": "12500",
         "job_type": Vacancy.JobType.FULL_TIME,
-        "closing_date": (TODAY + datetime.timedelta(days=20)).isoformat(),
+        "closing_date": (today() + datetime.timedelta(days=20)).isoformat(),
     }
     data.update(overrides)
     return data
@@ -711,7 +712,7 @@ def coordinator(db):
             "The highest pay cannot be less than the lowest pay",
         ),
         (
-            {"closing_date": (TODAY - datetime.timedelta(days=1)).isoformat()},
+            {"closing_date": (today() - datetime.timedelta(days=1)).isoformat()},
             "closing_date",
             "The closing date is in the past",
         ),
@@ -797,7 +798,7 @@ def test_vacancy_lifecycle(client, approved, coordinator):
 
 def test_a_vacancy_past_its_closing_date_cannot_be_submitted(client, approved):
     vacancy = make_vacancy(approved.employer, "Late job", status=Vacancy.Status.DRAFT)
-    Vacancy.objects.filter(pk=vacancy.pk).update(closing_date=TODAY - datetime.timedelta(days=1))
+    Vacancy.objects.filter(pk=vacancy.pk).update(closing_date=today() - datetime.timedelta(days=1))
     logged_in(client, approved)
     response = client.post(reverse("employer_vacancy_submit", args=[vacancy.pk]), follow=True)
     assert "The closing date has passed" in response.content.decode()

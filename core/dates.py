@@ -4,7 +4,14 @@ whatever the process's locale."""
 
 import datetime
 
+from django.db.models import Case, When
+from django.db.models.functions import ExtractYear
+
 FINANCIAL_YEAR_FIRST_MONTH = 4  # April
+
+# The programme's first centres opened, and its training records start, in 2016: the first year
+# the reports offer and the public figures count from.
+PROGRAMME_FIRST_YEAR = 2016
 
 MONTHS = (
     "January",
@@ -36,6 +43,17 @@ def financial_year_start(year):
 def financial_year_end(year):
     """31 March of the next year: the last day of the financial year that starts in `year`."""
     return financial_year_start(year + 1) - datetime.timedelta(days=1)
+
+
+def financial_year_of(day):
+    """The financial year `day` falls in, by the year it starts in: 31 March 2024 is in 2023 (2023-24)."""
+    return day.year - 1 if day.month < FINANCIAL_YEAR_FIRST_MONTH else day.year
+
+
+def financial_year_of_field(date_field):
+    """financial_year_of() in the database: an expression for the financial year of a date field."""
+    year = ExtractYear(date_field)
+    return Case(When(**{f"{date_field}__month__lt": FINANCIAL_YEAR_FIRST_MONTH}, then=year - 1), default=year)
 
 
 def financial_year_name(year):

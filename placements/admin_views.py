@@ -5,7 +5,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -235,43 +234,42 @@ class NominationCreateView(ScopedCreateView):
         return redirect(self.get_success_url())
 
 
-class OutcomeCreateView(ScopedCreateView):
-    """Placements and self-employment made in the admin get their follow-ups scheduled too."""
+class RecordOutcomeMixin:
+    """Placements and self-employment saved in the admin, new or edited, go through
+    services.record_outcome: follow-ups scheduled, summaries rewritten."""
 
     def save_instance(self):
-        outcome = self.form.save(commit=False)
-        return services.record_outcome(outcome, user=self.request.user)
-
-
-class OutcomeEditView(ScopedEditView):
-    def save_instance(self):
-        trainee_before = services.trainee_of(self.object)
-        outcome = super().save_instance()
-        services.outcome_edited(outcome, trainee_before=trainee_before)
+        outcome = services.record_outcome(self.form.save(commit=False), user=self.request.user)
+        self.form.save_m2m()
         return outcome
+
+
+class OutcomeCreateView(RecordOutcomeMixin, ScopedCreateView):
+    pass
+
+
+class OutcomeEditView(RecordOutcomeMixin, ScopedEditView):
+    pass
 
 
 class OutcomeDeleteView(ScopedDeleteView):
     def delete_action(self):
-        with transaction.atomic():
-            super().delete_action()
-            services.outcome_deleted(self.object)
+        services.delete_outcome(self.object, user=self.request.user)
 
 
 class EvidenceDownloadView(View):
     """A placement's evidence document, from private storage, for staff who may see her record."""
 
     def get(self, request, pk):
-        from django.http import FileResponse, Http404
+        from django.http import Http404
         from django.shortcuts import get_object_or_404
-        from wagtail.log_actions import log
 
+        from skills.storage import private_file_response
         from skills.views import scoped_queryset
 
         placement = get_object_or_404(scoped_queryset(request, Placement, "view"), pk=pk)
         if not placement.evidence:
             raise Http404
-        log(instance=placement, action="sakhi.view", user=request.user)
-        response = FileResponse(placement.evidence.open("rb"), as_attachment=True)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            request, placement, placement.evidence, action="sakhi.view", data={"file": "evidence"}
+        )

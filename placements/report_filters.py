@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import PROGRAMME_FIRST_YEAR
 from skills.models import Centre
 from skills.roles import sees_every_centre
 
 from .outcomes import Period, Scope
-
-FIRST_YEAR = 2016  # the first year of the OSCs' training records
 
 
 class YearKind(models.TextChoices):
@@ -51,7 +50,7 @@ class ReportSelection:
 
 
 def year_choices():
-    return [(year, str(year)) for year in range(FIRST_YEAR, timezone.localdate().year + 1)]
+    return [(year, str(year)) for year in range(PROGRAMME_FIRST_YEAR, timezone.localdate().year + 1)]
 
 
 class OutcomeReportForm(forms.Form):
@@ -107,7 +106,7 @@ class OutcomeReportFilter(django_filters.FilterSet):
     def with_defaults(self, data):
         """The request's filters, with the defaults for whatever it leaves out."""
         data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("year_from", str(FIRST_YEAR))
+        data.setdefault("year_from", str(PROGRAMME_FIRST_YEAR))
         data.setdefault("year_to", str(timezone.localdate().year))
         data.setdefault("year_kind", YearKind.CALENDAR.value)
         if not self.everywhere and len(self.centres) == 1:

@@ -2,8 +2,9 @@
 becomes a placement, and the follow-up schedule.
 
 Every change to a placement or self-employment rewrites the reporting summaries of its woman in the
-same transaction (placements.summaries.outcomes_changed): record_outcome and record_follow_up do it
-themselves, and the admin's edit and delete views call outcome_edited and outcome_deleted."""
+same transaction (placements.summaries.outcomes_changed), here where the change is made:
+record_outcome (recorded or edited, by any screen), record_follow_up (ended by a "stopped") and
+delete_outcome."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -144,13 +145,15 @@ def schedule_follow_ups(outcome):
 
 
 def record_outcome(outcome, *, user=None):
-    """Save a placement or self-employment and schedule its follow-ups."""
+    """Save a placement or self-employment, new or edited, and schedule its follow-ups. An edit may
+    move it to another woman: the summaries of both are rewritten."""
     if not isinstance(outcome, (Placement, SelfEmployment)):
         raise TypeError(outcome)
     with transaction.atomic():
         outcome.full_clean()
         is_new = outcome.pk is None
-        trainee_before = None if is_new else trainee_of(outcome)
+        stored = type(outcome).objects.filter(pk=outcome.pk).values_list("trainee_id", flat=True)
+        trainee_before = None if is_new else stored.first()
         outcome.save()
         schedule_follow_ups(outcome)
         log(instance=outcome, action="wagtail.create" if is_new else "wagtail.edit", user=user)
@@ -158,19 +161,12 @@ def record_outcome(outcome, *, user=None):
     return outcome
 
 
-def trainee_of(outcome):
-    """Whose outcome this is in the database: before a save, the woman it may be moving from."""
-    return type(outcome).objects.filter(pk=outcome.pk).values_list("trainee_id", flat=True).first()
-
-
-def outcome_edited(outcome, *, trainee_before):
-    """After the admin's edit form saved an outcome: rewrite her summaries, and those of the woman
-    it belonged to (trainee_before, an id) if it moved."""
-    summaries.outcomes_changed({outcome.trainee_id, trainee_before} - {None})
-
-
-def outcome_deleted(outcome):
-    summaries.outcomes_changed([outcome.trainee_id])
+def delete_outcome(outcome, *, user=None):
+    """Delete a placement or self-employment recorded by mistake, with its follow-ups."""
+    with transaction.atomic():
+        log(instance=outcome, action="wagtail.delete", user=user, deleted=True)
+        outcome.delete()
+        summaries.outcomes_changed([outcome.trainee_id])
 
 
 def record_follow_up(follow_up, *, result, monthly_income=None, on=None, user=None):

@@ -27,11 +27,11 @@ Each rewrite is a DELETE and an INSERT ... SELECT per table: a state's 300,000 w
 about 20 seconds."""
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, IntegerField, Sum, Value, When
+from django.db.models import BigIntegerField, IntegerField, Sum, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from core import changes
-from core.dates import FINANCIAL_YEAR_FIRST_MONTH, financial_year_end, financial_year_start
+from core.dates import financial_year_end, financial_year_of, financial_year_of_field, financial_year_start
 from skills.models import Cohort, Enrolment, Trainee
 
 from .models import (
@@ -60,17 +60,13 @@ def year_bit(year):
 def completions_by(*groups):
     """Per woman (and whatever else is grouped by), the masks of her completion years. SUM of
     DISTINCT powers of two is their bitwise OR, which neither database has as an aggregate for both."""
-    year = ExtractYear("completed_on")
-    financial_year = Case(
-        When(completed_on__month__lt=FINANCIAL_YEAR_FIRST_MONTH, then=year - 1), default=year
-    )
     return (
         Enrolment.objects.completed()
         .filter(completed_on__range=(FIRST_DAY, LAST_DAY))
         .values(*groups)
         .annotate(
-            calendar=Sum(year_bit(year), distinct=True),
-            financial=Sum(year_bit(financial_year), distinct=True),
+            calendar=Sum(year_bit(ExtractYear("completed_on")), distinct=True),
+            financial=Sum(year_bit(financial_year_of_field("completed_on")), distinct=True),
         )
         .order_by()
     )
@@ -278,8 +274,7 @@ def expected_rows(ids):
         .values_list("trainee_id", "trainee__centre_id", "cohort__course__trade_id", "completed_on")
     )
     for trainee_id, centre_id, trade_id, day in completed.iterator():
-        financial_year = day.year - 1 if day.month < FINANCIAL_YEAR_FIRST_MONTH else day.year
-        bits = (1 << (day.year - SUMMARY_BASE_YEAR), 1 << (financial_year - SUMMARY_BASE_YEAR))
+        bits = (1 << (day.year - SUMMARY_BASE_YEAR), 1 << (financial_year_of(day) - SUMMARY_BASE_YEAR))
         for key, rows in (((trainee_id, centre_id), women), ((trainee_id, trade_id, centre_id), trades)):
             calendar, financial = rows.get(key, (0, 0))
             rows[key] = (calendar | bits[0], financial | bits[1])

@@ -4,9 +4,10 @@ Each runs in one transaction; the cohort row is locked (SELECT ... FOR UPDATE on
 before seats are counted, and a check constraint on Cohort is the last line of defence.
 
 A change to what the outcome figures count (enrolments, a woman's home centre, a cohort's course,
-a course's trade) is announced through core.changes in the same transaction, by the service that
-makes it or, for a record the admin's own form saves, by the *_changed function the view calls;
-placements keeps its summaries by those announcements."""
+a course's trade) is announced through core.changes in the same transaction by the service that
+makes it, whichever screen asked for it (the admin's generic forms save trainees, cohorts and
+courses and delete enrolments through the services below); placements keeps its summaries by those
+announcements."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -139,29 +140,67 @@ def complete(enrolment, *, passed, result="", early_reason="", user=None, on=Non
     return enrolment
 
 
-# Records the admin's generic forms save or delete themselves: the view calls these, in the same
-# transaction, when a field the figures count has changed.
+def delete_enrolment(enrolment, *, user=None):
+    """Delete an enrolment made by mistake: the seat she held (unless she had dropped out) is free
+    again, and the figures lose her completion if it was one."""
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        cohort = _locked_cohort(enrolment.cohort)
+        log(instance=enrolment, action="wagtail.delete", user=user, deleted=True)
+        enrolment.delete()
+        if enrolment.is_active:
+            Cohort.objects.filter(pk=cohort.pk).update(seats_taken=F("seats_taken") - 1)
+        changes.changed(changes.ENROLMENTS, [enrolment.trainee_id])
+    return enrolment
 
 
-def enrolment_deleted(enrolment):
-    """An enrolment was deleted: the figures lose it if it was a completion."""
-    changes.changed(changes.ENROLMENTS, [enrolment.trainee_id])
+def save_trainee(trainee, *, user=None):
+    """Save a trainee as a form gave her, new or edited. The consent flags it set are what she
+    said: they are recorded through record_consent, which stamps when and by whom (a new trainee
+    starts with both off). A new home centre moves her figures to that centre's."""
+    wanted = {
+        "share_with_employers": trainee.consent_share_with_employers,
+        "follow_up": trainee.consent_follow_up,
+    }
+    with transaction.atomic():
+        is_new = trainee.pk is None
+        stored = None if is_new else Trainee.objects.select_for_update(no_key=True).get(pk=trainee.pk)
+        trainee.consent_share_with_employers = stored.consent_share_with_employers if stored else False
+        trainee.consent_follow_up = stored.consent_follow_up if stored else False
+        trainee.save()
+        log(instance=trainee, action="wagtail.create" if is_new else "wagtail.edit", user=user)
+        if stored is not None and stored.centre_id != trainee.centre_id:
+            changes.changed(changes.TRAINEE_CENTRES, [trainee.pk])
+        record_consent(trainee, **wanted, user=user)
+    trainee.refresh_from_db()
+    return trainee
 
 
-def trainee_moved(trainee, from_centre_id):
-    """Her home centre changed: her figures move with her to the new centre's."""
-    if from_centre_id != trainee.centre_id:
-        changes.changed(changes.TRAINEE_CENTRES, [trainee.pk])
+def save_cohort(cohort, *, user=None):
+    """Save an edited cohort. Under another course, its completions may count under another trade.
+    Its seats taken belong to enrol and drop_out: the copy read when the form loaded would undo an
+    enrolment made meanwhile, so the locked row's count is kept."""
+    return _save_edited(cohort, "course_id", changes.COHORT_COURSES, user=user, kept=("seats_taken",))
 
 
-def cohort_course_changed(cohort):
-    """The cohort is now of another course, so its completions may count under another trade."""
-    changes.changed(changes.COHORT_COURSES, [cohort.pk])
+def save_course(course, *, user=None):
+    """Save an edited course. Under another trade, so are the completions of its cohorts."""
+    return _save_edited(course, "trade_id", changes.COURSE_TRADES, user=user)
 
 
-def course_trade_changed(course):
-    """The course is now of another trade, and so are the completions of its cohorts."""
-    changes.changed(changes.COURSE_TRADES, [course.pk])
+def _save_edited(record, counted_field, kind, *, user, kept=()):
+    """Save and log an edited record; announce `kind` if `counted_field`, which the figures count, changed.
+    The `kept` fields are not the form's to change: they are saved as the locked row holds them."""
+    with transaction.atomic():
+        stored = type(record).objects.select_for_update(no_key=True).filter(pk=record.pk)
+        before, *kept_values = stored.values_list(counted_field, *kept).get()
+        for name, value in zip(kept, kept_values, strict=True):
+            setattr(record, name, value)
+        record.save()
+        log(instance=record, action="wagtail.edit", user=user)
+        if before != getattr(record, counted_field):
+            changes.changed(kind, [record.pk])
+    return record
 
 
 def certificate_eligibility(enrolment):

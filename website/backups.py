@@ -31,9 +31,9 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
+from core.dates import PROGRAMME_FIRST_YEAR
 from placements.outcomes import Scope, report
 from placements.public_figures import invalidate_public_figures
-from placements.report_filters import FIRST_YEAR
 from skills.models import Certificate
 
 PARTS = ("database", "files", "manifest")
@@ -101,7 +101,7 @@ def certificate_checksums():
 
 
 def outcome_report(last_year):
-    figures = report(Scope(), FIRST_YEAR, last_year, every_year_in_detail=True)
+    figures = report(Scope(), PROGRAMME_FIRST_YEAR, last_year, every_year_in_detail=True)
     return [period.as_dict() for period in [figures.total, *figures.years]]
 
 

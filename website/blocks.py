@@ -5,6 +5,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
+from core.dates import PROGRAMME_FIRST_YEAR
 from placements import public_figures
 
 
@@ -48,9 +49,6 @@ class ServiceBlock(blocks.StructBlock):
         template = "blocks/service_block.html"
 
 
-FIRST_YEAR = 2016  # the first centres opened in 2016
-
-
 class ImpactFiguresValue(blocks.StructValue):
     def scope(self):
         """The Scope chosen, or None if the centre, district or state it needs is missing."""
@@ -67,7 +65,7 @@ class ImpactFiguresValue(blocks.StructValue):
             return public_figures.Period.year(today.year)
         if self.get("period") == "last_year":
             return public_figures.Period.year(today.year - 1)
-        return public_figures.since(self.get("since_year") or FIRST_YEAR)
+        return public_figures.since(self.get("since_year") or PROGRAMME_FIRST_YEAR)
 
 
 class ImpactFiguresBlock(blocks.StructBlock):
@@ -109,7 +107,7 @@ class ImpactFiguresBlock(blocks.StructBlock):
         search_index=False,
     )
     since_year = blocks.IntegerBlock(
-        label=_("Since the year"), default=FIRST_YEAR, min_value=2000, required=False
+        label=_("Since the year"), default=PROGRAMME_FIRST_YEAR, min_value=2000, required=False
     )
 
     class Meta:

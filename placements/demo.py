@@ -1,7 +1,8 @@
 """Demo employers, vacancies in every status, nominations in several states, and the outcomes
 that reproduce what OSC Lucknow reports (DESIGN.md): of the women who finished training in 2024,
 90 are self-employed and 12 in salaried jobs; of the 1,142 trained since 2016, 695 are in paying
-work today. Deterministic and idempotent: nothing is added where outcomes already exist."""
+work today. Deterministic and idempotent: no outcomes are added where outcomes already exist, and
+employers, vacancies and nominations are each made once."""
 
 import datetime
 import random
@@ -193,18 +194,22 @@ def schedule_demo_follow_ups(today, rng):
 
 
 def seed_employers(today):
-    if Employer.objects.exists():
-        return
+    """The demo employers, each with its vacancies, and the nominations. Each employer is found by
+    its organisation and each vacancy by employer and title, so that seeding on top of employers
+    already there (the tests' baseline seeds these before any trainee exists) or a second time
+    adds what is missing and nothing else."""
     employers = {}
     for organisation, sector, district, contact, email, status in EMPLOYERS:
-        employers[organisation] = Employer.objects.create(
+        employers[organisation], _created = Employer.objects.get_or_create(
             organisation=organisation,
-            sector=sector,
-            district=district,
-            contact_person=contact,
-            email=email,
-            phone="0522-0000000",
-            status=status,
+            defaults={
+                "sector": sector,
+                "district": district,
+                "contact_person": contact,
+                "email": email,
+                "phone": "0522-0000000",
+                "status": status,
+            },
         )
     trades = {trade.slug: trade for trade in Trade.objects.all()}
     garments, retail, hotel = (employers[name] for name, *_ in EMPLOYERS[:3])
@@ -232,27 +237,31 @@ def seed_employers(today):
         status,
         reason,
     ) in vacancies:
-        vacancy = Vacancy.objects.create(
+        vacancy, created = Vacancy.objects.get_or_create(
             employer=employer,
             title=title,
-            description=f"{title} at {employer.organisation}, {employer.district}. Training is given on the job; "
-            "women who completed a Sakhi course are welcome.",
-            district=employer.district,
-            openings=openings,
-            pay_min=pay_min,
-            pay_max=pay_max,
-            job_type=job_type,
-            closing_date=closing,
-            status=status,
-            rejection_reason=reason,
-            published_at=timezone.now() if status in ("published", "closed") else None,
+            defaults={
+                "description": f"{title} at {employer.organisation}, {employer.district}. Training is given "
+                "on the job; women who completed a Sakhi course are welcome.",
+                "district": employer.district,
+                "openings": openings,
+                "pay_min": pay_min,
+                "pay_max": pay_max,
+                "job_type": job_type,
+                "closing_date": closing,
+                "status": status,
+                "rejection_reason": reason,
+                "published_at": timezone.now() if status in ("published", "closed") else None,
+            },
         )
-        vacancy.trades.set([trades[slug] for slug in trade_slugs])
+        if created:
+            vacancy.trades.set([trades[slug] for slug in trade_slugs])
     seed_nominations(today)
 
 
 def seed_nominations(today):
-    """Nominations in several states for the open vacancies, from recent consenting completers."""
+    """Nominations in several states for the open vacancies, from recent consenting completers: the
+    same women and vacancies each time, each pair nominated once."""
     candidates = list(
         Trainee.objects.filter(
             centre__slug="lucknow",
@@ -278,8 +287,8 @@ def seed_nominations(today):
         Nomination.Status.INTERVIEW,
     ]
     for n, (trainee, status) in enumerate(zip(candidates, statuses, strict=False)):
-        Nomination.objects.create(
-            trainee=trainee, vacancy=open_vacancies[n % len(open_vacancies)], status=status
+        Nomination.objects.get_or_create(
+            trainee=trainee, vacancy=open_vacancies[n % len(open_vacancies)], defaults={"status": status}
         )
 
 

@@ -15,19 +15,13 @@ def seed_demo_site():
 SERIALIZED_STATE = {}
 
 
-# Files with tests that read the demo history without asking for it, which other work is changing
-# now; each is to ask for demo_site (or be marked demo_data) where it must, or build with factories.
-READ_THE_DEMO_HISTORY = ("tests/skills/test_import.py",)
-
-
 def needs_demo_data(item):
-    """Whether a test reads the full demo history (thousands of women): it asks for demo_site, is
-    marked demo_data or sits in a file listed above. The others run on the small baseline of
-    tests.factories.seed_baseline, built in seconds where the demo history takes minutes."""
+    """Whether a test reads the full demo history (thousands of women): it asks for demo_site or
+    is marked demo_data (the browser tests and the demo seed's own tests). The others build the
+    rows they need with tests.factories on the small baseline of tests.factories.seed_baseline,
+    built in seconds where the demo history takes minutes."""
     return (
-        "demo_site" in getattr(item, "fixturenames", ())
-        or item.get_closest_marker("demo_data") is not None
-        or item.nodeid.startswith(READ_THE_DEMO_HISTORY)
+        "demo_site" in getattr(item, "fixturenames", ()) or item.get_closest_marker("demo_data") is not None
     )
 
 
@@ -37,6 +31,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if needs_demo_data(item):
             item.add_marker(pytest.mark.demo_data)
+        fixtures = getattr(item, "fixturenames", ())
+        if (
+            "django_db_setup" in fixtures
+            and "db" not in fixtures
+            and not item.get_closest_marker("django_db")
+        ):
+            # It reads the test database through a module-scoped fixture: give it the database mark,
+            # so that pytest-django runs it with the other database tests, before the transactional
+            # ones whose flush empties the baseline (unmarked tests would run after them).
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
+from django.db.models import Count
 from wagtail.models import Page
 
-from skills.models import Centre, Course
+from skills.models import Centre, Certificate, Cohort, Course, Enrolment
 from tests.factories import (
     CentreFactory,
     CentrePageFactory,
@@ -12,6 +13,7 @@ from tests.factories import (
     TraineeFactory,
     seed_baseline,
 )
+from tests.skills.builders import centre_with_history, coordinator_of
 from website.models import CentreIndexPage, CourseIndexPage, HomePage, NewsIndexPage
 
 
@@ -45,3 +47,22 @@ def test_every_test_database_has_the_baseline_and_seeding_it_again_changes_nothi
     counts = (Centre.objects.count(), Course.objects.count(), Page.objects.count())
     seed_baseline()
     assert (Centre.objects.count(), Course.objects.count(), Page.objects.count()) == counts
+
+
+def test_a_centre_with_history_is_built_through_the_services(db):
+    history = centre_with_history("Buildpur", completers=3, learners=2, spare=4)
+    centre = history.centre
+    assert centre.trainees.count() == (3 + 1) + 2 + 4
+    enrolments = Enrolment.objects.filter(cohort__centre=centre)
+    assert dict(enrolments.values_list("status").annotate(n=Count("pk"))) == {
+        "completed": 3,
+        "dropped": 1,
+        "enrolled": 2,
+    }
+    assert enrolments.completed_in(2024).count() == 3
+    assert Certificate.objects.valid().filter(centre=centre).count() == 3
+    seats = dict(Cohort.objects.filter(centre=centre).values_list("pk", "seats_taken"))
+    assert seats == {history.completed.pk: 3, history.running.pk: 2}
+    assert history.placement.follow_ups.count() == 3 and history.nomination.vacancy.status == "published"
+    coordinator = coordinator_of(centre, username="buildpur.coordinator")
+    assert list(Centre.objects.for_user(coordinator)) == [centre]

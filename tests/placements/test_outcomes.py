@@ -1,8 +1,9 @@
-"""The outcome figures against hand-counted fixtures, including the tricky cases, and the demo's
-Lucknow figures through the report_outcomes command."""
+"""The outcome figures against hand-counted fixtures, including the tricky cases, and a
+hand-counted history through the report_outcomes command."""
 
 import datetime
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +13,10 @@ from placements import services
 from placements.models import FollowUp, Placement, SelfEmployment
 from placements.outcomes import Period, Scope, figures, report
 from skills.models import Cohort, Course, Enrolment, Trainee
+from tests.conftest import rolled_back_afterwards
 from tests.factories import CentreFactory
+
+from . import builders
 
 
 @pytest.fixture
@@ -175,23 +179,61 @@ def test_scope_by_district_and_state(centre):
     assert figures(Scope(state="Testland"), period).trained == 2
 
 
-def test_report_outcomes_prints_the_lucknow_figures(demo_site, capsys):
-    call_command("report_outcomes", "--centre", "lucknow", "--from", "2016", "--format", "json")
-    since_2016 = json.loads(capsys.readouterr().out)["total"]
-    assert (since_2016["trained"], since_2016["in_paying_work"]) == (1142, 695)
-
-    call_command(
-        "report_outcomes", "--centre", "lucknow", "--from", "2024", "--to", "2024", "--format", "json"
-    )
-    year_2024 = json.loads(capsys.readouterr().out)["total"]
-    assert year_2024["completed_by_trade"] == {"tailoring": 60, "jute-handiwork": 30, "retail-marketing": 20}
-    assert (year_2024["self_employed"], year_2024["salaried"]) == (90, 12)
+@pytest.fixture(scope="module")
+def figuregarh_history(django_db_setup, django_db_blocker):
+    """Figuregarh's history (tests/placements/builders.py has it counted by hand)."""
+    with rolled_back_afterwards(django_db_blocker):
+        yield builders.figuregarh()
 
 
-def test_report_outcomes_formats_and_errors(demo_site, capsys):
-    call_command("report_outcomes", "--centre", "lucknow", "--from", "2024", "--to", "2024")
+@pytest.fixture
+def figuregarh(db, figuregarh_history):
+    return figuregarh_history
+
+
+def report_json(capsys, *args):
+    call_command("report_outcomes", "--centre", "figuregarh", *args, "--format", "json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_outcomes_prints_the_figures_counted_by_hand(figuregarh, capsys):
+    since_2016 = report_json(capsys, "--from", "2016")["total"]
+    assert (since_2016["trained"], since_2016["in_paying_work"]) == (49, 25)
+    assert (since_2016["salaried"], since_2016["self_employed"]) == (10, 15)
+    assert since_2016["average_monthly_income"] == 7600
+
+    year_2024 = report_json(capsys, "--from", "2024", "--to", "2024")["total"]
+    assert year_2024["completed_by_trade"] == {"jute-handiwork": 6, "retail-marketing": 6, "tailoring": 13}
+    assert (year_2024["trained"], year_2024["self_employed"], year_2024["salaried"]) == (24, 9, 5)
+    assert year_2024["still_working"]["3_months"] == {"still_working": 13, "followed_up": 14}
+
+    years = {year["period"]: year for year in report_json(capsys, "--from", "2016", "--to", "2019")["years"]}
+    assert [(year["trained"], year["salaried"], year["self_employed"]) for year in years.values()] == [
+        (10, 2, 6),
+        (0, 0, 0),
+        (0, 0, 0),
+        (15, 5, 0),
+    ]
+
+    financial = report_json(capsys, "--from", "2018", "--to", "2019", "--financial-year")
+    by_year = {year["period"]: (year["trained"], year["in_paying_work"]) for year in financial["years"]}
+    assert by_year == {"2018-19": (8, 0), "2019-20": (7, 0)}
+
+
+def test_report_outcomes_formats_and_errors(figuregarh, capsys):
+    call_command("report_outcomes", "--centre", "figuregarh", "--from", "2024", "--to", "2024")
     table = capsys.readouterr().out
-    assert "trained" in table and "110" in table
+    assert "Outcomes for figuregarh, 2024" in table
+    assert re.search(r"^  trained +24$", table, re.M) and re.search(
+        r"^  in paying work today +14$", table, re.M
+    )
+    call_command(
+        "report_outcomes", "--centre", "figuregarh", "--from", "2023", "--to", "2024", "--financial-year",
+        "--format", "csv",
+    )  # fmt: skip
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("period,trained") and lines[1].startswith("2023-24 to 2024-25,24,14,5,9,")
+    assert [line.split(",")[:3] for line in lines[2:]] == [["2023-24", "1", "0"], ["2024-25", "24", "14"]]
     call_command("report_outcomes", "--from", "2023", "--to", "2024", "--financial-year", "--format", "csv")
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("period,trained") and lines[1].startswith("2023-24 to 2024-25,")

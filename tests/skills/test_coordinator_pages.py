@@ -11,13 +11,47 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from skills.models import Centre, Cohort, Trainee
-from website.demo.users import seed_users
+from tests.conftest import rolled_back_afterwards
+from tests.factories import CentreFactory
+from tests.skills.builders import centre_with_history, coordinator_of, state_officer
+
+ENROLLED_NOWHERE = 30  # more than one page of the enrol page
+
+
+@pytest.fixture(scope="module")
+def pagepur(django_db_setup, django_db_blocker):
+    """The primary keys of the module's rows: a centre with a short history and its coordinator,
+    another centre, and a state officer."""
+    with rolled_back_afterwards(django_db_blocker):
+        history = centre_with_history("Pagepur", spare=ENROLLED_NOWHERE)
+        yield {
+            "centre": history.centre.pk,
+            "running": history.running.pk,
+            "other_centre": CentreFactory(name="Elsewhere Centre", district="Elsewhere").pk,
+            "coordinator": coordinator_of(history.centre, username="pages.coordinator").pk,
+            "officer": state_officer("pages.officer").pk,
+        }
 
 
 @pytest.fixture
-def coordinator(client, demo_site, django_user_model):
-    seed_users()
-    user = django_user_model.objects.get(username="coordinator")
+def centre(db, pagepur):
+    return Centre.objects.get(pk=pagepur["centre"])
+
+
+@pytest.fixture
+def other_centre(db, pagepur):
+    return Centre.objects.get(pk=pagepur["other_centre"])
+
+
+@pytest.fixture
+def cohort(db, pagepur):
+    """The centre's running cohort."""
+    return Cohort.objects.get(pk=pagepur["running"])
+
+
+@pytest.fixture
+def coordinator(client, db, pagepur, django_user_model):
+    user = django_user_model.objects.get(pk=pagepur["coordinator"])
     client.force_login(user)
     return user
 
@@ -43,10 +77,6 @@ def add_trainees(centre, count, name="Added"):
     )
 
 
-def running_cohort():
-    return Cohort.objects.filter(centre__slug="lucknow", status="running").get()
-
-
 @pytest.mark.parametrize(
     ("list_url", "inspect_prefix"),
     [
@@ -63,22 +93,21 @@ def test_the_title_in_a_list_opens_the_working_page(client, coordinator, list_ur
     assert all(url.startswith(inspect_prefix) for url in titles), titles[:3]
 
 
-def test_the_working_page_has_edit_as_a_button(client, coordinator):
-    cohort = running_cohort()
+def test_the_working_page_has_edit_as_a_button(client, coordinator, cohort):
     html = client.get(f"/admin/skills_cohort/inspect/{cohort.pk}/").content.decode()
     edit = reverse("skills_cohort:edit", args=[cohort.pk])
     # A visible header button, not an item of the "…" drop-down.
     assert re.search(rf'<a href="{edit}" class="w-header-button button"', html)
 
 
-def test_enrol_page_lists_a_page_of_women_with_what_tells_them_apart(client, coordinator):
-    cohort = running_cohort()
+def test_enrol_page_lists_a_page_of_women_with_what_tells_them_apart(client, coordinator, cohort):
     centre = cohort.centre
     twins = add_trainees(centre, 3, name="Anita Devi Twin")
     url = reverse("skills_cohort:bulk_enrol", args=[cohort.pk])
+    assert Trainee.objects.filter(centre=centre).exclude(enrolments__cohort=cohort).count() > 25
 
     html = client.get(url).content.decode()
-    assert html.count('name="trainees"') == 25  # one page, not 1,265 checkboxes
+    assert html.count('name="trainees"') == 25  # one page, not a checkbox for every woman
     html = client.get(url, {"q": "anita devi twin"}).content.decode()
     assert html.count('name="trainees"') == 3
     for twin in twins:
@@ -94,9 +123,8 @@ def test_enrol_page_lists_a_page_of_women_with_what_tells_them_apart(client, coo
     ]
 
 
-def test_enrol_page_refuses_a_trainee_of_another_centre(client, coordinator):
-    cohort = running_cohort()
-    (other,) = add_trainees(Centre.objects.get(slug="buxar"), 1, name="Elsewhere")
+def test_enrol_page_refuses_a_trainee_of_another_centre(client, coordinator, cohort, other_centre):
+    (other,) = add_trainees(other_centre, 1, name="Elsewhere")
     response = client.post(
         reverse("skills_cohort:bulk_enrol", args=[cohort.pk]),
         {"trainees": [other.pk], "enrolled_on": cohort.start_date.isoformat()},
@@ -105,8 +133,7 @@ def test_enrol_page_refuses_a_trainee_of_another_centre(client, coordinator):
     assert not cohort.enrolments.filter(trainee=other).exists()
 
 
-def test_enrol_page_and_chooser_query_counts_stay_flat(client, coordinator):
-    cohort = running_cohort()
+def test_enrol_page_and_chooser_query_counts_stay_flat(client, coordinator, cohort):
     urls = [
         reverse("skills_cohort:bulk_enrol", args=[cohort.pk]),
         reverse("skills_cohort:bulk_enrol", args=[cohort.pk]) + "?q=devi",
@@ -114,15 +141,16 @@ def test_enrol_page_and_chooser_query_counts_stay_flat(client, coordinator):
         reverse("skills_trainee_chooser:choose_results") + "?q=a&p=2",
         reverse("placements_nominee_chooser:choose"),
     ]
+    add_trainees(cohort.centre, 3, name="Few Devi")  # each search finds a few women, then 2,003
     before = [queries_for(client, url) for url in urls]
     add_trainees(cohort.centre, 2000, name="Devi Grown")
     after = [queries_for(client, url) for url in urls]
     assert after == before
 
 
-def test_trainee_chooser_searches_and_shows_only_her_centres(client, coordinator):
-    (mine,) = add_trainees(Centre.objects.get(slug="lucknow"), 1, name="Chooser Mine")
-    (other,) = add_trainees(Centre.objects.get(slug="buxar"), 1, name="Chooser Other")
+def test_trainee_chooser_searches_and_shows_only_her_centres(client, coordinator, centre, other_centre):
+    (mine,) = add_trainees(centre, 1, name="Chooser Mine")
+    (other,) = add_trainees(other_centre, 1, name="Chooser Other")
     response = client.get(reverse("skills_trainee_chooser:choose"), {"q": "chooser"})
     html = response.json()["html"]
     assert "Chooser Mine 0" in html and mine.register_number in html
@@ -132,8 +160,7 @@ def test_trainee_chooser_searches_and_shows_only_her_centres(client, coordinator
     assert chosen["result"]["id"] == str(mine.pk)
 
 
-def test_nominee_chooser_offers_only_consenting_adults(client, coordinator):
-    centre = Centre.objects.get(slug="lucknow")
+def test_nominee_chooser_offers_only_consenting_adults(client, coordinator, centre):
     adult, no_consent, minor = add_trainees(centre, 3, name="Nominee Check")
     Trainee.objects.filter(pk=no_consent.pk).update(consent_share_with_employers=False)
     Trainee.objects.filter(pk=minor.pk).update(
@@ -201,11 +228,10 @@ def give_her_a_history(trainee, jobs):
     Nomination.objects.get_or_create(trainee=trainee, vacancy=vacancy)
 
 
-def test_her_page_is_her_whole_record_with_the_next_actions(client, coordinator):
-
+def test_her_page_is_her_whole_record_with_the_next_actions(client, coordinator, centre):
     from skills.models import TrackerLogEntry
 
-    (trainee,) = add_trainees(Centre.objects.get(slug="lucknow"), 1, name="Record Whole")
+    (trainee,) = add_trainees(centre, 1, name="Record Whole")
     give_her_a_history(trainee, jobs=1)
     url = f"/admin/skills_trainee/inspect/{trainee.pk}/"
     logged = TrackerLogEntry.objects.filter(action="sakhi.view").count()
@@ -228,8 +254,7 @@ def test_her_page_is_her_whole_record_with_the_next_actions(client, coordinator)
     assert re.search(rf'name="trainee" value="{trainee.pk}"', form)
 
 
-def test_her_record_query_count_stays_flat(client, coordinator):
-    centre = Centre.objects.get(slug="lucknow")
+def test_her_record_query_count_stays_flat(client, coordinator, centre):
     short, long = add_trainees(centre, 2, name="Record Flat")
     give_her_a_history(short, jobs=1)
     give_her_a_history(long, jobs=4)
@@ -238,17 +263,16 @@ def test_her_record_query_count_stays_flat(client, coordinator):
     )
 
 
-def test_a_state_officer_reads_her_record_without_actions(client, demo_site, django_user_model):
-    seed_users()
-    client.force_login(django_user_model.objects.get(username="officer"))
-    (trainee,) = add_trainees(Centre.objects.get(slug="lucknow"), 1, name="Record Officer")
+def test_a_state_officer_reads_her_record_without_actions(client, pagepur, centre, django_user_model):
+    client.force_login(django_user_model.objects.get(pk=pagepur["officer"]))
+    (trainee,) = add_trainees(centre, 1, name="Record Officer")
     give_her_a_history(trainee, jobs=1)
     html = client.get(f"/admin/skills_trainee/inspect/{trainee.pk}/").content.decode()
     assert "Sales assistant 0" in html
     assert "?trainee=" not in html and "Record follow-up" not in html and "Record completion" not in html
 
 
-def test_an_action_link_does_not_choose_another_centres_trainee(client, coordinator):
-    (other,) = add_trainees(Centre.objects.get(slug="buxar"), 1, name="Other Centre")
+def test_an_action_link_does_not_choose_another_centres_trainee(client, coordinator, other_centre):
+    (other,) = add_trainees(other_centre, 1, name="Other Centre")
     form = client.get(f"/admin/placements_placement/new/?trainee={other.pk}").content.decode()
     assert "Other Centre" not in form

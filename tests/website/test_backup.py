@@ -2,6 +2,7 @@
 PostgreSQL or SQLite as the suite runs), `manage.py restore` in a separate process into an empty
 database and storage, and the restored site gives the same certificate checksums and outcome figures."""
 
+import datetime
 import hashlib
 import os
 import subprocess
@@ -15,7 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from placements import services as placement_services
+from placements.models import Placement
+from skills import certificates
 from skills.models import Certificate
+from tests.factories import CentreFactory, CourseFactory, TradeFactory
+from tests.skills.test_certificates import completed_cohort
 from website import backups
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,20 +107,40 @@ def empty_site(tmp_path):
 
 
 @pytest.fixture
-def backup_folder(demo_site, tmp_path, backup_key):
-    """A backup of the demo site, with its issued certificates. The demo history is seeded and
-    committed with the test database, which is what pg_dump reads from its own connection (rows a
-    test writes in its transaction are invisible to it)."""
+def committed_site(transactional_db):
+    """A centre of the test's own, with issued certificates and a job, committed: pg_dump reads
+    the database from its own connection, which sees no row of a test's open transaction. The
+    flush that ends a transactional test removes them again."""
+    centre = CentreFactory(slug="backuppur", code="BKP", district="Backuppur")
+    course = CourseFactory(trade=TradeFactory(slug="backup-weaving", name="Weaving"), title="Weaving")
+    cohort = completed_cohort(centre, size=3, attended=(10, 10, 6), course=course)
+    issued, _skipped = certificates.issue_for_cohort(cohort, on=datetime.date(2026, 4, 10))
+    placement_services.record_outcome(
+        Placement(
+            trainee=issued[0].enrolment.trainee,
+            employer_name="Backuppur Weavers",
+            job_title="Weaver",
+            monthly_pay=9000,
+            start_date=datetime.date(2026, 5, 1),
+        )
+    )
+    return issued
+
+
+@pytest.fixture
+def backup_folder(committed_site, tmp_path, backup_key):
     call_command("backup", str(tmp_path / "backups"), stdout=open(os.devnull, "w"))  # noqa: SIM115
     (folder,) = (tmp_path / "backups").iterdir()
     return folder
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_restore_into_an_empty_site_gives_the_same_certificates_and_figures(
-    backup_folder, backup_key, empty_site
+    committed_site, backup_folder, backup_key, empty_site
 ):
     expected = backups.certificate_checksums()
-    assert expected, "the demo site should hold issued certificates"
+    assert len(committed_site) == 2
+    assert {certificate.number for certificate in committed_site} <= set(expected)
 
     restored = empty_site.manage("restore", str(backup_folder), key=backup_key)
 
@@ -133,6 +159,7 @@ def test_a_restore_into_an_empty_site_gives_the_same_certificates_and_figures(
     assert "already holds data" in again.stderr
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_wrong_key_stops_before_anything_is_written(backup_folder, empty_site):
     other_key = str(pyrage.x25519.Identity.generate())
 
@@ -145,6 +172,7 @@ def test_a_wrong_key_stops_before_anything_is_written(backup_folder, empty_site)
     assert not any(empty_site.files.iterdir())
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_damaged_file_stops_before_anything_is_written(backup_folder, backup_key, empty_site):
     damaged = backup_folder / "files.age"
     data = bytearray(damaged.read_bytes())
@@ -159,10 +187,10 @@ def test_a_damaged_file_stops_before_anything_is_written(backup_folder, backup_k
     assert not any(empty_site.files.iterdir())
 
 
-def test_the_backup_holds_neither_the_key_nor_anything_readable(backup_folder, backup_key):
-    from skills.models import Trainee
-
-    name = Trainee.objects.order_by("pk").values_list("full_name", flat=True).first()
+@pytest.mark.django_db(transaction=True)
+def test_the_backup_holds_neither_the_key_nor_anything_readable(committed_site, backup_folder, backup_key):
+    name = committed_site[0].enrolment.trainee.full_name
+    assert name == "Priya Kshatriya"
     for part in backup_folder.iterdir():
         data = part.read_bytes()
         assert backup_key.encode() not in data

@@ -12,6 +12,8 @@ from django.utils import translation
 
 from skills import certificates
 from skills.models import Certificate
+from tests.factories import CentreFactory
+from tests.skills.test_certificates import completed_cohort
 from tests.website.test_neutral_surface import NEUTRAL, NEUTRAL_HOST, assert_neutral
 
 FIXED_TIME = 1_800_000_000.0  # one rate-limit window for the whole test
@@ -26,8 +28,11 @@ def fresh_limits(monkeypatch):
 
 
 @pytest.fixture
-def valid_and_revoked(demo_site):
-    valid, revoked = Certificate.objects.valid().order_by("pk")[:2]
+def valid_and_revoked(db):
+    """Two certificates of a centre of the test's own, Priya Kshatriya's valid, the other revoked."""
+    centre = CentreFactory(slug="apipur", code="API", district="Apipur", district_hi="एपीपुर")
+    issued, _skipped = certificates.issue_for_cohort(completed_cohort(centre, size=2, attended=(10, 10)))
+    valid, revoked = Certificate.objects.filter(pk__in=[c.pk for c in issued]).order_by("pk")
     certificates.revoke(revoked, "Issued in error")
     return valid, revoked
 
@@ -50,14 +55,13 @@ def test_a_valid_certificate_answers_the_facts_of_the_page(client, valid_and_rev
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert_public(response)
-    trainee = valid.enrolment.trainee
-    first, *_middle, last = trainee.full_name.split()
+    assert valid.enrolment.trainee.full_name == "Priya Kshatriya"
     assert response.json() == {
         "status": "valid",
         "number": valid.number,
-        "name": f"{first} {last[0]}.",
-        "course": valid.enrolment.cohort.course.title,
-        "issuer": f"Skill Development Programme, {valid.centre.district}",
+        "name": "Priya K.",
+        "course": "Tailoring and dress making",
+        "issuer": "Skill Development Programme, Apipur",
         "issued_on": valid.issued_on.isoformat(),
     }
     assert_neutral(response, "valid")
@@ -75,6 +79,7 @@ def test_revoked_unknown_and_hindi_answers(client, valid_and_revoked):
     assert_neutral(unknown, "unknown")
     hindi = client.get(api_url(valid.verification_code), {"lang": "hi"})
     assert hindi.json()["issuer"].startswith("कौशल विकास कार्यक्रम")
+    assert "एपीपुर" in hindi.json()["issuer"]
     assert_neutral(hindi, "hindi")
 
 
@@ -138,9 +143,12 @@ def test_the_api_is_served_on_the_neutral_host(client, valid_and_revoked):
 
 
 @pytest.mark.parametrize("language", ["en", "hi"])
-def test_the_offline_verifier_is_neutral_strict_and_carries_the_public_keys(client, demo_site, language):
+def test_the_offline_verifier_is_neutral_strict_and_carries_the_public_keys(
+    client, valid_and_revoked, language
+):
     from skills.models import CredentialKey
 
+    assert CredentialKey.objects.exists(), "issuing signed with a key"
     prefix = "/hi" if language == "hi" else ""
     response = client.get(prefix + reverse("certificate_verify_offline"))
     assert response.status_code == 200
@@ -168,7 +176,7 @@ def test_the_offline_verifier_is_neutral_strict_and_carries_the_public_keys(clie
 
 
 @override_settings(SAKHI_NEUTRAL_BASE_URL=NEUTRAL)
-def test_keys_list_and_verifier_are_served_on_the_neutral_host(client, demo_site):
+def test_keys_list_and_verifier_are_served_on_the_neutral_host(client, valid_and_revoked):
     for path in ["/.well-known/did.json", "/credentials/status/1", reverse("certificate_verify_offline")]:
         response = client.get(path, HTTP_HOST=NEUTRAL_HOST)
         assert response.status_code == 200, path

@@ -10,11 +10,12 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import Count, F, Q
 from wagtail.models import Locale, Page
 
 from skills.demo import CENTRES
 from skills.demo_tracker import trained_count
-from skills.models import Centre, Enrolment
+from skills.models import Centre, Cohort, Enrolment, Trainee
 from tests.conftest import rolled_back_afterwards
 from website.demo import seed_demo_data
 from website.demo.users import DEMO_USERS, seed_users
@@ -78,6 +79,52 @@ def test_lucknow_2024_completions_and_outcomes(demo, capsys):
     assert (year_2024["self_employed"], year_2024["salaried"]) == (90, 12)
     completed = Enrolment.objects.filter(cohort__centre__slug="lucknow").completed_in(2024)
     assert completed.values("trainee").distinct().count() == 110
+
+
+def test_lucknow_2024_cohorts_and_a_woman_trained_twice_counted_once(demo):
+    lucknow = Centre.objects.get(slug="lucknow")
+    completions_2024 = dict(
+        Enrolment.objects.filter(cohort__centre=lucknow)
+        .completed_in(2024)
+        .values_list("cohort__course__trade__slug")
+        .annotate(n=Count("trainee", distinct=True))
+    )
+    assert completions_2024 == {"tailoring": 60, "jute-handiwork": 30, "retail-marketing": 20}
+    under_way_2024 = set(
+        Cohort.objects.filter(centre=lucknow, start_date__year=2024, end_date__year=2025).values_list(
+            "course__trade__slug", flat=True
+        )
+    )
+    assert under_way_2024 == {
+        "tailoring",
+        "beauty-and-wellness",
+        "tie-and-dye",
+        "hotel-management",
+        "food-processing",
+    }
+    # A woman who completed two courses is one woman trained.
+    repeaters = (
+        Trainee.objects.filter(centre=lucknow)
+        .annotate(n=Count("enrolments", filter=Q(enrolments__status="completed")))
+        .filter(n__gt=1)
+    )
+    assert repeaters.exists()
+
+
+def test_every_cohort_seat_count_matches_its_enrolments(demo):
+    """The seed writes enrolments in bulk, past the services: it counts the seats itself."""
+    mismatched = (
+        Cohort.objects.annotate(holding=Count("enrolments", filter=~Q(enrolments__status="dropped")))
+        .exclude(seats_taken=F("holding"))
+        .count()
+    )
+    assert mismatched == 0
+
+
+def test_the_demo_brings_employers_vacancies_and_nominations_in_many_states(demo):
+    from placements.models import Nomination
+
+    assert len(set(Nomination.objects.values_list("status", flat=True))) >= 5
 
 
 def test_every_demo_user_exists_with_their_centres(demo):

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate seed lint format messages browser-deps check clean
+.PHONY: run test production-test install migrate seed lint format messages browser-deps check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,19 @@ run: seed
 ## make test: the whole suite (unit, integration and browser tests), one worker per core. The
 ## browser tests run in a process of their own: they flush the database and restore a snapshot,
 ## which must not meet what the other tests left in a worker's database.
+## Tests marked xdist_group run in one worker (tests/website/test_query_counts.py builds thousands of pages once).
 TEST_WORKERS ?= auto
 test: install browser-deps
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"
-	$(PY) -m pytest -n $(TEST_WORKERS) -m browser
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not production"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "browser and not production"
+
+## make production-test: the tests marked `production`: tests/production/ against the production
+## topology on 127.0.0.1 (two gunicorn app servers, Redis, an S3 API server, an SMTP sink, a task
+## worker, PostgreSQL), with the load benchmark at smoke scale, and the few others that start real
+## processes. Without SAKHI_TOPOLOGY_DATABASE_URL the topology runs a PostgreSQL cluster of its own
+## (initdb and pg_ctl on the PATH, as Debian's postgresql package puts them for the postgres user).
+production-test: install browser-deps
+	$(PY) -m pytest -m production -p no:cacheprovider
 
 # The browser tests drive Debian's Chromium; install it (and a Devanagari font) when missing.
 # The certificate tests render PDF pages with poppler's pdftoppm; the cache tests start redis-server.
@@ -57,6 +66,23 @@ format: install
 messages: install
 	$(MANAGE) makemessages -l hi --ignore=.venv --ignore=static --ignore=tests --ignore=benchmarks --no-obsolete
 	$(MANAGE) compilemessages -l hi --ignore=.venv
+
+## make bench: public pages under load on the production path (2 gunicorn workers, Redis, the page
+## cache cold and warm) against a fresh `wagtail start` site (benchmarks/pages.py). CI runs
+## `make bench BENCH_ARGS=--smoke`: a second per page, so that the benchmark cannot rot.
+.PHONY: bench
+BENCH_ARGS ?=
+bench: install browser-deps
+	$(PY) benchmarks/pages.py $(BENCH_ARGS)
+
+## make bench-smoke: every tracker benchmark (benchmarks/bench_*.py: lists, writes, reports, import,
+## certificates) at a small scale on a fresh database, so that none can break unseen; no timing is
+## asserted. A temporary SQLite database, or an empty one named by
+## BENCH_SMOKE_ARGS="--database-url postgres://...". Full-scale commands: docs/performance.md.
+.PHONY: bench-smoke
+BENCH_SMOKE_ARGS ?=
+bench-smoke: install
+	$(PY) benchmarks/smoke.py $(BENCH_SMOKE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static

@@ -14,7 +14,9 @@ class EmailNotSent(Exception):
     """The mail server refused or could not be reached; the message names the error's class only."""
 
 
-@task()
+# Ahead of Wagtail's own tasks (search and reference indexing, queued by every page save, hundreds
+# at a time after an import): an employer waits for this message.
+@task(priority=10)
 def deliver_email(subject, body, from_email, recipients):
     """One message to these recipients (who see each other: send one per person to keep them apart)."""
     try:

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from . import certificates, credentials
+from . import certificates, credentials, tasks
 from .forms import RevokeForm
-from .models import Certificate, Cohort, Enrolment
+from .models import Certificate, CertificateJob, Cohort, Enrolment, JobStatus
+from .storage import private_file_response
 from .views import ActionView, ScopedInspectView, scoped_queryset
 
 
@@ -37,27 +39,105 @@ class IssueCertificateView(ActionView, View):
         raise PermissionDenied
 
 
-class IssueCohortCertificatesView(ActionView, TemplateView):
-    """Issue every eligible enrolment of a cohort in one click; list what was not issued and why."""
+class IssueCohortCertificatesView(ActionView, View):
+    """Issue every eligible enrolment of a cohort in one click: a background job (skills/tasks.py)
+    whose progress page lists, once it is done, what was issued, what was not and why, and offers
+    the lot as one PDF."""
 
     model = Cohort
-    template_name = "skills/certificates_issued.html"
-    header_icon = "doc-full"
-
-    def get_page_title(self):
-        return _("Certificates for %(cohort)s") % {"cohort": self.object}
 
     def post(self, request, *args, **kwargs):
         try:
-            issued, skipped = certificates.issue_for_cohort(self.object, user=request.user)
+            certificates.require_neutral_address()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(cohort_url(self.object.pk))
-        context = self.get_context_data(issued=issued, skipped=skipped)
-        return self.render_to_response(context)
+        job = tasks.start_certificate_job(self.object, request.user)
+        return redirect(job.get_absolute_url())
 
     def get(self, request, *args, **kwargs):
         raise PermissionDenied
+
+
+def certificate_jobs(request):
+    """The certificate jobs of the cohorts the user may see."""
+    return CertificateJob.objects.filter(cohort__in=scoped_queryset(request, Cohort, "view"))
+
+
+class CertificateJobView(WagtailAdminTemplateMixin, TemplateView):
+    """A cohort's certificate job: how far it has got, then what was issued and the PDF."""
+
+    template_name = "skills/certificate_job.html"
+    header_icon = "doc-full"
+
+    def dispatch(self, request, pk):
+        self.job = get_object_or_404(
+            certificate_jobs(request).select_related("cohort__course", "cohort__centre"), pk=pk
+        )
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Certificates for %(cohort)s") % {"cohort": self.job.cohort}
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("skills_cohort:index"), "label": _("Cohorts")},
+            {"url": cohort_url(self.job.cohort_id), "label": str(self.job.cohort)},
+            {"url": "", "label": _("Certificates")},
+        ]
+
+    def get_context_data(self, **kwargs):
+        job = self.job
+        items = list(
+            job.items.select_related("enrolment__trainee", "certificate__enrolment__trainee").order_by(
+                "enrolment__trainee__full_name", "enrolment_id"
+            )
+        )
+        return super().get_context_data(
+            job=job,
+            object=job.cohort,
+            settled=len(items),
+            issued=[item.certificate for item in items if item.certificate_id],
+            skipped=[item for item in items if not item.certificate_id],
+            stalled=not job.finished and job.updated_at < tasks.stalled_since(),
+            **kwargs,
+        )
+
+
+class CertificateJobDownloadView(View):
+    """The PDF a certificate job made, for printing; every certificate in it is in the audit trail
+    as downloaded. A certificate revoked since is never handed out again in it."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(certificate_jobs(request), pk=pk, status=JobStatus.DONE)
+        printed = scoped_queryset(request, Certificate, "view").filter(pk__in=job.certificates_in_file)
+        if not job.file or printed.count() != len(job.certificates_in_file):
+            raise Http404
+        if printed.filter(revoked_at__isnull=False).exists():
+            messages.error(
+                request,
+                _(
+                    "A certificate in this PDF has been revoked since; download the cohort's valid "
+                    "certificates instead."
+                ),
+            )
+            return redirect(job.get_absolute_url())
+        stream = job.file.open("rb")  # opened first: the trail never shows a download that failed
+        for certificate in printed:
+            log(
+                instance=certificate,
+                action="sakhi.certificate_download",
+                user=request.user,
+                data={"file": "cohort PDF", "job": job.pk},
+            )
+        response = FileResponse(
+            stream,
+            as_attachment=True,
+            filename=f"certificates-{job.cohort.centre.code}-{job.cohort_id}.pdf",
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CohortCertificatesDownloadView(View):
@@ -105,11 +185,13 @@ class CertificateDownloadView(View):
 
     def get(self, request, pk):
         certificate = get_object_or_404(scoped_queryset(request, Certificate, "view"), pk=pk)
-        log(instance=certificate, action="sakhi.certificate_download", user=request.user)
-        response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            request,
+            certificate,
+            certificate.pdf,
+            action="sakhi.certificate_download",
+            filename=f"{certificate.number}.pdf",
+        )
 
 
 class CertificateCredentialDownloadView(View):

@@ -109,14 +109,18 @@ def reason_not_to_issue(enrolment):
     return "" if eligible else reason
 
 
-def _issue(enrolment, user, on):
+def _issue(enrolment, user, on, then=None):
     """Issue inside one transaction of its own (a savepoint in the caller's): the row first, then
     its PDF; AlreadyIssued if another request issued it meanwhile. A PDF written by a failed
-    attempt is deleted as the transaction rolls back."""
+    attempt is deleted as the transaction rolls back. then(certificate), if given, runs inside
+    the same transaction: what it writes is committed with the certificate or not at all."""
     written = []
     try:
         with transaction.atomic():
-            return _issue_locked(enrolment, user, on, written)
+            certificate = _issue_locked(enrolment, user, on, written)
+            if then:
+                then(certificate)
+            return certificate
     except BaseException:
         for name in written:
             private_storage().delete(name)
@@ -184,32 +188,49 @@ def issue_certificate(enrolment, *, user=None, on=None):
     )
 
 
-def issue_for_cohort(cohort, *, user=None, on=None, progress=None):
+def issue_for_cohort(cohort, *, user=None, on=None, progress=None, done=(), record=None):
     """Issue every eligible enrolment of a cohort. Returns (issued, skipped with reasons):
-    nothing is passed over silently."""
+    nothing is passed over silently.
+
+    For a background job (skills/tasks.py): enrolments in `done` are passed over (an earlier run
+    of the job settled them), and record(enrolment, certificate, reason) is called for each
+    other one; for an issued certificate inside the transaction that issues it, so that a job
+    killed midway and run again neither issues twice nor loses count."""
     require_neutral_address()
     on = on or timezone.localdate()
     enrolments = (
         cohort.enrolments.with_attendance()
         .select_related("trainee", "cohort__course__trade", "cohort__centre")
+        .exclude(pk__in=list(done))
         .order_by("trainee__full_name", "pk")
     )
     already = set(
         Certificate.objects.valid().filter(enrolment__cohort=cohort).values_list("enrolment_id", flat=True)
     )
     issued, skipped = [], []
+
+    def skip(enrolment, reason):
+        skipped.append(Skipped(enrolment, reason))
+        if record:
+            record(enrolment, None, reason)
+
     for enrolment in enrolments:
         if enrolment.pk in already:
-            skipped.append(Skipped(enrolment, _("already issued")))
+            skip(enrolment, _("already issued"))
         else:
             eligible, reason = services.certificate_eligibility(enrolment)
             if eligible:
+                then = (
+                    (lambda certificate, enrolment=enrolment: record(enrolment, certificate, ""))
+                    if record
+                    else None
+                )
                 try:
-                    issued.append(_issue(enrolment, user, on))
+                    issued.append(_issue(enrolment, user, on, then=then))
                 except AlreadyIssued as error:  # by someone else, since `already` was read
-                    skipped.append(Skipped(enrolment, error.message))
+                    skip(enrolment, error.message)
             else:
-                skipped.append(Skipped(enrolment, reason))
+                skip(enrolment, reason)
         if progress:
             progress()
     return issued, skipped

@@ -22,7 +22,7 @@ from wagtail.models.audit_log import LogEntryQuerySet, ModelLogEntryManager
 from core.dates import age_on
 
 from .roles import is_coordinator, is_reading, is_state_officer, sees_every_centre
-from .storage import PrivateFileField
+from .storage import PrivateFileField, current_private_storage
 
 
 def in_active_language(english, hindi):
@@ -652,9 +652,8 @@ def normalise_verification_code(typed):
 
 
 def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+    """The private storage of the moment (skills.storage.CurrentPrivateStorage)."""
+    return current_private_storage
 
 
 class CertificateQuerySet(CentreScopedQuerySet):
@@ -753,3 +752,142 @@ class CredentialKey(models.Model):
 
     def __str__(self):
         return f"key-{self.number}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BackgroundJobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+
+    def stalled(self, since):
+        """Unfinished jobs that have not moved since then: their worker died (a task a killed
+        worker left running is never picked up again) or their task was lost. Safe to run again."""
+        return self.unfinished().filter(updated_at__lt=since)
+
+
+class BackgroundJob(models.Model):
+    """Work a coordinator started that runs in the task worker (skills/tasks.py); she follows it on
+    its progress page. Running a job again is always safe, so a stalled one is simply run again."""
+
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # Moves whenever the job makes progress: how a stalled job is told from a slow one.
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The kind of error only (an exception's class): messages can quote personal data.
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    # The language she started it in: reasons and problems are written in it.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def finished(self):
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class CertificateJobQuerySet(BackgroundJobQuerySet, CentreScopedQuerySet):
+    centre_path = "cohort__centre"
+
+
+class CertificateJob(BackgroundJob):
+    """The certificates of one cohort, issued in one go by the task worker, then gathered into one
+    PDF for printing. Each enrolment's outcome is an item, written in the same transaction as its
+    certificate: a job killed midway and run again goes on from where it stopped."""
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="+")
+    # Fixed when the job starts, so that a job resumed after midnight on 31 December still
+    # numbers its certificates in the year it was started.
+    issued_on = models.DateField(_("issued on"))
+    total = models.PositiveIntegerField(_("enrolments"), default=0)
+    file = PrivateFileField(_("PDF"), storage=private_storage, upload_to="certificate-jobs/", blank=True)
+    # The certificates printed in the file, for the audit trail of each download.
+    certificates_in_file = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = CertificateJobQuerySet.as_manager()
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("certificate job")
+        verbose_name_plural = _("certificate jobs")
+
+    def __str__(self):
+        return f"{self.cohort} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def audit_centre_id(self):
+        return self.cohort.centre_id
+
+    def get_absolute_url(self):
+        return reverse("skills_certificate_job", args=[self.pk])
+
+
+class CertificateJobItem(models.Model):
+    """One enrolment's outcome in a certificate job: the certificate issued, or why none was."""
+
+    job = models.ForeignKey(CertificateJob, on_delete=models.CASCADE, related_name="items")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    certificate = models.ForeignKey(
+        Certificate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "enrolment"], name="certificate_job_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}: {self.enrolment_id}"
+
+
+class ImportJobQuerySet(BackgroundJobQuerySet):
+    def for_user(self, user, action="view"):
+        """Her own imports: a file may span several centres, and its problems quote its lines."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class ImportJob(BackgroundJob):
+    """A large historical import (skills/importer), written by the task worker in one transaction:
+    all of it or nothing. The file waits in private storage until the job ends."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    upload = models.CharField(max_length=255, blank=True, editable=False)  # its name in private storage
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_trainees = models.PositiveIntegerField(default=0)
+    created_cohorts = models.PositiveIntegerField(default=0)
+    created_courses = models.PositiveIntegerField(default=0)
+    created_enrolments = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # [[line, column, message], …] as skills.importer.Problem: shown to her, deleted with the job.
+    problems = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("skills_import_job", args=[self.pk])

@@ -1,10 +1,22 @@
-"""Storage for personal documents (certificates, evidence): never given a public URL."""
+"""Storage for personal documents (certificates, evidence, uploaded imports): never given a URL.
+On local disk by default, in an S3-compatible bucket when SAKHI_S3_BUCKET is set
+(skills/object_storage.py); either way staff download them through private_file_response."""
 
-from django.core.files.storage import FileSystemStorage, InMemoryStorage
+import posixpath
+
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.http import FileResponse
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
+from wagtail.log_actions import log
 
 from core.uploads import DocumentField, PrivateFileInput
+
+# Looked up by /readyz on every storage: a name never written, so the answer is always "not there".
+PROBE_NAME = "readyz-probe-never-written"
 
 
 class NoPublicURL:
@@ -12,6 +24,29 @@ class NoPublicURL:
         raise ValueError(
             "Private files have no public URL; serve them through a view that checks permissions."
         )
+
+    def answers(self):
+        """Whether the storage can be asked at all (website/health.py); raises when it cannot."""
+        self.exists(PROBE_NAME)
+        return True
+
+
+class CurrentPrivateStorage(LazyObject):
+    """storages["private"] as the settings have it now. A model field takes its storage once, when
+    the models load; when STORAGES changes later (a test pointing it at a bucket), the fields must
+    follow, or they would write where the backups and downloads no longer read."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+current_private_storage = CurrentPrivateStorage()
+
+
+@receiver(setting_changed)
+def forget_the_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        current_private_storage._wrapped = empty
 
 
 class PrivateFileSystemStorage(NoPublicURL, FileSystemStorage):
@@ -49,3 +84,18 @@ class PrivateFileField(models.FileField):
                 **kwargs,
             }
         )
+
+
+def private_file_response(request, instance, field_file, *, action, filename=None, data=None):
+    """The one way staff download a private file: the caller has found `instance` through the
+    permission-scoped queryset; this opens the file from the private storage (disk or bucket),
+    writes the download into the audit trail against `instance` as `action`, and streams the
+    bytes through the app server as an attachment that no cache keeps. Opened before it is
+    logged, so that the trail never shows a download of a file that could not be read."""
+    stream = field_file.open("rb")
+    log(instance=instance, action=action, user=request.user, data=data)
+    response = FileResponse(
+        stream, as_attachment=True, filename=filename or posixpath.basename(field_file.name)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -80,6 +80,26 @@ def register_import_urls():
     ]
 
 
+@hooks.register("register_admin_urls")
+def register_job_urls():
+    """The progress pages of background jobs (skills/tasks.py), and the file a job made."""
+    from . import certificate_views, import_views
+
+    return [
+        path(
+            "skills/certificate-jobs/<int:pk>/",
+            certificate_views.CertificateJobView.as_view(),
+            name="skills_certificate_job",
+        ),
+        path(
+            "skills/certificate-jobs/<int:pk>/certificates.pdf",
+            certificate_views.CertificateJobDownloadView.as_view(),
+            name="skills_certificate_job_download",
+        ),
+        path("skills/import/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="skills_import_job"),
+    ]
+
+
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     from django.urls import reverse_lazy

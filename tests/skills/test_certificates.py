@@ -13,16 +13,14 @@ from django.urls import reverse
 from skills import certificates, services
 from skills.models import (
     VERIFICATION_ALPHABET,
-    Centre,
     Certificate,
     Cohort,
     CohortSession,
     Course,
-    Enrolment,
     Trainee,
 )
 from tests.factories import CentreFactory, TradeFactory
-from website.demo.users import seed_users
+from tests.skills.builders import coordinator_of, state_officer
 
 
 @pytest.fixture(autouse=True)
@@ -170,31 +168,28 @@ def test_numbers_stay_unique_and_gap_free_when_issued_at_the_same_moment():
 
 
 @pytest.fixture
-def staff(demo_site, django_user_model):
-    seed_users()
+def staff(centre, django_user_model):
+    """The centre's coordinator, the coordinator of another centre, and a state officer."""
     return {
-        name: django_user_model.objects.get(username=name)
-        for name in ("coordinator", "coordinator.patna", "officer")
+        "coordinator": coordinator_of(centre, username="testpur.coordinator"),
+        "coordinator.elsewhere": coordinator_of(
+            CentreFactory(slug="elsewhere", code="ELS"), username="elsewhere.coordinator"
+        ),
+        "officer": state_officer("certificates.officer"),
     }
 
 
 @pytest.fixture
-def lucknow_certificate(demo_site):
-    """A certificate the demo issued at Lucknow, and its enrolment."""
-    certificate = (
-        Certificate.objects.valid().filter(centre__slug="lucknow").select_related("enrolment").first()
-    )
-    return certificate.enrolment, certificate
+def testpur_certificate(centre):
+    """A certificate issued at the centre, its enrolment, and a completed enrolment of the same
+    cohort that has none yet."""
+    enrolment, other = completed_cohort(centre, size=2, attended=(10, 10)).enrolments.order_by("pk")
+    return enrolment, certificates.issue_certificate(enrolment), other
 
 
-def test_coordinator_of_another_centre_can_neither_issue_nor_download(client, staff, lucknow_certificate):
-    enrolment, certificate = lucknow_certificate
-    other = (
-        Enrolment.objects.filter(cohort__centre__slug="lucknow", status="completed")
-        .exclude(pk=enrolment.pk)
-        .first()
-    )
-    client.force_login(staff["coordinator.patna"])
+def test_coordinator_of_another_centre_can_neither_issue_nor_download(client, staff, testpur_certificate):
+    enrolment, certificate, other = testpur_certificate
+    client.force_login(staff["coordinator.elsewhere"])
     assert client.get(reverse("skills_certificate:download", args=[certificate.pk])).status_code == 404
     assert client.post(reverse("skills_enrolment:issue_certificate", args=[other.pk])).status_code == 404
     assert client.post(reverse("skills_cohort:issue_certificates", args=[other.cohort_id])).status_code == 404
@@ -210,14 +205,17 @@ def test_coordinator_of_another_centre_can_neither_issue_nor_download(client, st
     client.force_login(staff["coordinator"])
     response = client.get(reverse("skills_certificate:download", args=[certificate.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client.post(reverse("skills_enrolment:issue_certificate", args=[other.pk])).status_code == 302
+    assert other.certificates.valid().exists()
 
 
-def test_coordinator_issues_a_cohort_in_one_click_and_downloads_pdf_and_zip(client, staff, demo_site):
-    cohort = completed_cohort(Centre.objects.get(slug="lucknow"), size=3, attended=(10, 10, 6))
+def test_coordinator_issues_a_cohort_in_one_click_and_downloads_pdf_and_zip(client, staff, centre):
+    cohort = completed_cohort(centre, size=3, attended=(10, 10, 6))
     client.force_login(staff["coordinator"])
     response = client.post(reverse("skills_cohort:issue_certificates", args=[cohort.pk]))
-    assert response.status_code == 200
-    issued, skipped = response.context["issued"], response.context["skipped"]
+    assert response.status_code == 302
+    page = client.get(response.url)
+    issued, skipped = page.context["issued"], page.context["skipped"]
     assert len(issued) == 2, [(i.enrolment.trainee.full_name, i.reason) for i in skipped]
     assert [item.reason for item in skipped] == ["attendance below 80%"]
     pdf = client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "pdf"]))
@@ -226,19 +224,17 @@ def test_coordinator_issues_a_cohort_in_one_click_and_downloads_pdf_and_zip(clie
     assert archive["Content-Type"] == "application/zip" and archive.content.startswith(b"PK")
 
 
-def test_issue_certificates_command(demo_site, capsys):
+def test_issue_certificates_command(centre, capsys):
     from django.core.management import call_command
 
-    cohort = Cohort.objects.filter(
-        centre__slug="lucknow", start_date__year=2024, sessions__isnull=False
-    ).last()
+    cohort = completed_cohort(centre, size=3, attended=(10, 6, 10))
     call_command("issue_certificates", "--cohort", str(cohort.pk))
     out = capsys.readouterr()
-    assert "certificates issued" in out.out
-    assert Certificate.objects.filter(enrolment__cohort=cohort).exists()
-    not_issued = cohort.enrolments.exclude(certificates__isnull=False).count()
-    if not_issued:
-        assert f"{not_issued} enrolments not issued" in out.out
+    assert "2 certificates issued" in out.out
+    assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 2
+    assert "1 enrolments not issued" in out.out
+    absent = cohort.enrolments.get(trainee__full_name="Sunita Devi 1")
+    assert f"enrolment {absent.pk}: attendance below 80%" in out.out
 
 
 # Public verification

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a public page kept for visitors without one is answered here
+    # (website/page_cache.py), and every answer's Cache-Control is decided on its way out.
+    "website.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "website.neutral.NeutralHostMiddleware",
@@ -69,6 +72,10 @@ MIDDLEWARE = [
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Imports of more rows than this run in the task worker, behind a progress page (skills/tasks.py).
+SAKHI_IMPORT_TASK_ROWS = int(os.environ.get("SAKHI_IMPORT_TASK_ROWS", "300"))
+# A background job that has not moved for this long is queued again by `manage.py resume_jobs`.
+SAKHI_JOB_STALLED_AFTER_MINUTES = int(os.environ.get("SAKHI_JOB_STALLED_AFTER_MINUTES", "15"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -142,7 +149,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
@@ -161,6 +168,51 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
+# Several app servers share their files through an S3-compatible object store (AWS S3, MinIO):
+# SAKHI_S3_BUCKET moves the private files into a bucket that nobody reads without these keys, and
+# SAKHI_S3_MEDIA_BUCKET moves the CMS's images and documents into one that the public reads through
+# the site's own /media/ (docs/operations.md, docs/decisions.md). Without keys, boto3's own chain
+# (an instance role, AWS_* variables) is used.
+SAKHI_S3_BUCKET = os.environ.get("SAKHI_S3_BUCKET", "")
+SAKHI_S3_MEDIA_BUCKET = os.environ.get("SAKHI_S3_MEDIA_BUCKET", "")
+if SAKHI_S3_BUCKET or SAKHI_S3_MEDIA_BUCKET:
+    from botocore.config import Config as _S3ClientConfig
+
+    SAKHI_S3_CONNECTION = {
+        "endpoint_url": os.environ.get("SAKHI_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SAKHI_S3_REGION") or None,
+        "access_key": os.environ.get("SAKHI_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("SAKHI_S3_SECRET_ACCESS_KEY") or None,
+        # A store that does not answer fails the request (and /readyz) in seconds, not minutes.
+        "client_config": _S3ClientConfig(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
+    }
+if SAKHI_S3_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "skills.object_storage.PrivateS3Storage",
+        "OPTIONS": {"bucket_name": SAKHI_S3_BUCKET, **SAKHI_S3_CONNECTION},
+    }
+if SAKHI_S3_MEDIA_BUCKET:
+    # Read by browsers at https://SAKHI_MEDIA_HOST/<name>, the site's own host and /media/ that
+    # nginx or the CDN forwards to the bucket: the content security policy allows images from the
+    # site alone. Cached for a year: an upload never replaces a file under the same name.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SAKHI_S3_MEDIA_BUCKET,
+            **SAKHI_S3_CONNECTION,
+            "custom_domain": os.environ.get("SAKHI_MEDIA_HOST", ""),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["custom_domain"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "Set SAKHI_MEDIA_HOST to the site's host and media path (sakhi.example/media) "
+            "with SAKHI_S3_MEDIA_BUCKET."
+        )
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -188,6 +240,35 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# The page cache (website/page_cache.py, docs/decisions.md): how long a public page is kept in the
+# shared cache for visitors without a session; 0 turns it off (`make run`, tests; production keeps
+# 300). Purges are precise, so this is only a backstop for what changes with the date alone.
+SAKHI_PAGE_CACHE_SECONDS = int(os.environ.get("SAKHI_PAGE_CACHE_SECONDS", "0"))
+# What a CDN or caching proxy in front may keep a public page for (Cache-Control: s-maxage). It is
+# purged with the page cache when the frontend cache below is configured; without one, keep it short.
+SAKHI_PUBLIC_PAGE_MAX_AGE = int(os.environ.get("SAKHI_PUBLIC_PAGE_MAX_AGE", "300"))
+# The CDN or proxy that purges reach (wagtail.contrib.frontend_cache backends), from the environment:
+# an HTTP PURGE endpoint (Varnish, nginx), Cloudflare, or CloudFront. The URLs purged already name
+# both languages (page_cache.py), so Wagtail is not to add language prefixes of its own.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("SAKHI_FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["SAKHI_FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("SAKHI_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["SAKHI_CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ.get("SAKHI_CLOUDFLARE_API_TOKEN", ""),
+    }
+if os.environ.get("SAKHI_CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["SAKHI_CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview view overrides this for itself
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

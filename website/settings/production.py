@@ -76,6 +76,9 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sakhi_cache"}
     }
 
+# Public pages kept for visitors without a session (website/page_cache.py), in the shared cache above.
+SAKHI_PAGE_CACHE_SECONDS = int(os.environ.get("SAKHI_PAGE_CACHE_SECONDS", "300"))
+
 # Templates compiled once per process (Django's default loaders, named so that nothing drops them).
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = (
         "The daily jobs, for a systemd timer or cron (docs/operator-guide.md): close published vacancies past "
         "their closing date, count the follow-ups that fall due per centre, prune finished background tasks "
-        "older than two weeks, and check the outcome summaries against a direct count. Every job runs; the command then fails if the summaries drifted."
+        "older than two weeks, queue stalled certificate and import jobs again, and check the outcome summaries against a direct count. Every job runs; the command then fails if the summaries drifted."
     )
 
     def handle(self, *args, **options):
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         self.close_vacancies(today)
         self.count_follow_ups(today)
         self.prune_finished_tasks()
+        # A backstop: resume_jobs also runs every few minutes (docs/operations.md).
+        call_command("resume_jobs", stdout=self.stdout)
         drift = self.check_summaries()
         if drift:
             logger.error("daily check: the outcome summaries differ from a direct count: %s", drift)

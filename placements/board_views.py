@@ -3,6 +3,7 @@
 The public sees an employer's organisation and district only: the centre puts a woman forward,
 with her consent, so no one needs the employer's contact details from here."""
 
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -18,12 +19,48 @@ from .models import Vacancy
 VACANCIES_PER_PAGE = 20
 REPORT_LIMIT = 5  # reports per client address …
 REPORT_WINDOW = 60 * 60  # … per hour
+MAX_PAGE_NUMBER = 100_000
+
+
+class CountedRows:
+    """A queryset as Django's Paginator reads it (count(), then a slice), answering both with one
+    query: the page asked for, each row carrying the count of all (a window over them). A page out
+    of range costs the count and the last page, as before."""
+
+    def __init__(self, queryset, first_row):
+        self.queryset = queryset
+        self.ordered = queryset.ordered
+        self.first_row = first_row
+        self.rows = None
+
+    def count(self):
+        self.rows = list(
+            self.queryset.annotate(total_rows=Window(Count("pk")))[
+                self.first_row : self.first_row + VACANCIES_PER_PAGE
+            ]
+        )
+        return self.rows[0].total_rows if self.rows else self.queryset.count()
+
+    def __getitem__(self, rows):
+        if self.rows and rows.start == self.first_row:
+            return self.rows[: rows.stop - rows.start]
+        return list(self.queryset[rows])
+
+
+def requested_page(request):
+    """The page number asked for, within bounds a database takes as an offset (the paginator then
+    answers a page out of range with the last one)."""
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE_NUMBER)
+    except ValueError:
+        return 1
 
 
 @require_GET
 def vacancy_board(request):
     vacancy_filter = VacancyFilter(request.GET or None, queryset=on_the_board())
-    vacancies = paginate(request, vacancy_filter.qs, VACANCIES_PER_PAGE)
+    first_row = (requested_page(request) - 1) * VACANCIES_PER_PAGE
+    vacancies = paginate(request, CountedRows(vacancy_filter.qs, first_row), VACANCIES_PER_PAGE)
     vacancies.object_list = with_display_text(list(vacancies.object_list))
     filtered = any(request.GET.get(name) for name in vacancy_filter.filters)
     return render(

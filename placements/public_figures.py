@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.formats import indian_number
@@ -59,6 +60,7 @@ __all__ = [
     "Period",
     "PublicFigures",
     "Scope",
+    "figures_invalidated",
     "invalidate_public_figures",
     "public_impact",
     "suppress",
@@ -238,12 +240,18 @@ def new_generation():
     return generation
 
 
+# Sent by invalidate_public_figures(), after the figures' own renewal on commit is arranged: the
+# website purges the pages that show them (website/page_cache.py), once they would read fresh figures.
+figures_invalidated = Signal()
+
+
 def invalidate_public_figures():
     """Make every cached figure stale: now, and again when the current transaction commits, so that a
     page rendered in between, before the change could be seen, is not kept either."""
     new_generation()
     if connection.in_atomic_block:
         transaction.on_commit(new_generation)
+    figures_invalidated.send(sender=invalidate_public_figures)
 
 
 def tracker_changed(sender, **kwargs):
@@ -257,15 +265,37 @@ def import_logged(sender, instance, created, **kwargs):
         invalidate_public_figures()
 
 
+def cached(name, build, *parts):
+    """build(), kept while the tracker's data is unchanged: the figures' own token keeps the lists of
+    centres, districts and trades that public pages show (their filters, the impact block's choices)."""
+    generation = cache.get(GENERATION_KEY) or new_generation()
+    key = ":".join([CACHE_PREFIX, generation, "list", name, *map(str, parts)])
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_TIMEOUT)
+    return value
+
+
+# The impact block's choices. Wagtail reads them to load every page with the block (ChoiceBlock's
+# to_python), so they come from the cache.
+
+
 def centre_choices():
-    return list(Centre.objects.order_by("name").values_list("slug", "name"))
+    return cached("centre-choices", lambda: list(Centre.objects.order_by("name").values_list("slug", "name")))
 
 
 def district_choices():
-    districts = Centre.objects.order_by("district").values_list("district", flat=True).distinct()
-    return [(district, district) for district in districts]
+    def build():
+        districts = Centre.objects.order_by("district").values_list("district", flat=True).distinct()
+        return [(district, district) for district in districts]
+
+    return cached("district-choices", build)
 
 
 def state_choices():
-    states = Centre.objects.order_by("state").values_list("state", flat=True).distinct()
-    return [(state, state) for state in states]
+    def build():
+        states = Centre.objects.order_by("state").values_list("state", flat=True).distinct()
+        return [(state, state) for state in states]
+
+    return cached("state-choices", build)

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -15,8 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -24,20 +23,40 @@ from wagtail.snippets.models import register_snippet
 from core.pagination import paginate
 from skills import queries as tracker
 
+from . import chrome
 from .blocks import BodyBlock, ServiceBlock
 from .filters import OpenCohortFilter
 
-LISTING_IMAGE_SPEC = "fill-480x270"
 NEWS_PER_PAGE = 10
 
 
 def with_listing_images(queryset):
-    """Fetch listing images and their renditions in two queries, however long the list."""
-    images = get_image_model().objects.prefetch_renditions(LISTING_IMAGE_SPEC)
-    return queryset.prefetch_related(Prefetch("listing_image", queryset=images))
+    """Fetch listing images with the pages, in the same query. Their renditions come from Wagtail's
+    rendition cache (the "renditions" cache, else the default one), once each has been looked up."""
+    return queryset.select_related("listing_image")
 
 
-class HomePage(Page):
+def visible(queryset):
+    """The live pages the public may see. Wagtail's public() reads every view restriction (a query)
+    to leave out the private sections; a site without any skips it."""
+    queryset = queryset.live()
+    return queryset.public() if chrome.has_view_restrictions() else queryset
+
+
+class PublicPage(Page):
+    """What the site's page types share: their view restrictions, checked on every request, are read
+    only when the site has any (website/chrome.py knows, from the cache)."""
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        if not chrome.has_view_restrictions():
+            return PageViewRestriction.objects.none()  # none() reads no database
+        return super().get_view_restrictions()
+
+
+class HomePage(PublicPage):
     """The front page of one language's site: what Sakhi is, helplines, news and courses."""
 
     hero_title = models.CharField(_("hero title"), max_length=120)
@@ -73,12 +92,30 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def latest_news(self, limit=3):
-        news = NewsPage.objects.live().public().filter(locale_id=self.locale_id)
+        news = visible(NewsPage.objects.filter(locale_id=self.locale_id))
         return with_listing_images(news.order_by("-date", "-pk"))[:limit]
 
     def upcoming_courses(self, limit=4):
-        courses = CoursePage.objects.live().public().filter(locale_id=self.locale_id)
+        courses = visible(CoursePage.objects.filter(locale_id=self.locale_id))
         return courses.current_and_upcoming().select_related("trade", "centre")[:limit]
+
+    def route(self, request, path_components):
+        """Wagtail's walk down the tree, a query or two a level, done once per path and kept
+        (website/chrome.py) until a page, the settings, a centre or a trade change."""
+        if not path_components:
+            return super().route(request, path_components)
+        walked = []
+
+        def walk():
+            walked.append(super(HomePage, self).route(request, path_components))
+            return walked[0]
+
+        page = chrome.routed_page(self, path_components, walk)
+        if walked:
+            return walked[0]
+        if page is None:
+            return super().route(request, path_components)
+        return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -87,7 +124,7 @@ class HomePage(Page):
         return context
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, PublicPage):
     """The news listing, paginated, filterable by tag, with an RSS feed at feed/."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -100,7 +137,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         verbose_name = _("news index page")
 
     def news(self):
-        return NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        return visible(NewsPage.objects.child_of(self)).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -123,7 +160,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("website.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(Page):
+class NewsPage(PublicPage):
     """A news item: a training milestone, a placement drive, a centre event."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -153,6 +190,11 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news page")
 
+    def index_url(self):
+        """The URL of the news index this item is in: its own, less its slug (url_path is the
+        parent's and the slug), without reading the parent."""
+        return self.url[: -len(self.slug) - 1] if self.url else ""
+
 
 class CoursePageQuerySet(PageQuerySet):
     def current_and_upcoming(self):
@@ -166,7 +208,7 @@ class CoursePageForm(WagtailAdminPageForm):
         self.fields["cohorts"].queryset = tracker.announceable_cohorts()
 
 
-class CoursePage(Page):
+class CoursePage(PublicPage):
     """An editor-written announcement of a course: who may join, when, where, and how.
 
     It links the tracker's cohorts it announces, whose dates, seats left and status show live."""
@@ -203,6 +245,7 @@ class CoursePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("eligibility")]
 
     objects = PageManager.from_queryset(CoursePageQuerySet)()
+    shown_relations = ("trade", "centre")  # read when the page is routed, and kept with it
 
     parent_page_types = ["website.CourseIndexPage"]
     subpage_types = []
@@ -219,7 +262,7 @@ class CoursePage(Page):
         return self.cohorts.open_for_enrolment().select_related("centre").order_by("start_date")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(PublicPage):
     """The course finder: open and upcoming cohorts with filters, and the announcements."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -233,9 +276,7 @@ class CourseIndexPage(Page):
 
     def courses(self):
         return (
-            CoursePage.objects.child_of(self)
-            .live()
-            .public()
+            visible(CoursePage.objects.child_of(self))
             .current_and_upcoming()
             .select_related("trade", "centre")
         )
@@ -243,23 +284,24 @@ class CourseIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         courses = list(self.courses())
-        cohort_filter = OpenCohortFilter(request.GET or None, queryset=tracker.open_cohorts())
-        cohorts = list(cohort_filter.qs)
-        announced_by = dict(
-            CoursePage.cohorts.through.objects.filter(
-                coursepage__in=[c.pk for c in courses], cohort__in=[c.pk for c in cohorts]
-            ).values_list("cohort_id", "coursepage_id")
-        )
         pages = {course.pk: course for course in courses}
+        # Which of these announcements names each cohort, read with the cohorts (one query).
+        announcements = CoursePage.cohorts.through.objects.filter(coursepage__in=list(pages))
+        cohorts_with_page = tracker.open_cohorts().annotate(
+            announced_by=Subquery(
+                announcements.filter(cohort=OuterRef("pk")).order_by("pk").values("coursepage_id")[:1]
+            )
+        )
+        cohort_filter = OpenCohortFilter(request.GET or None, queryset=cohorts_with_page)
         context.update(
             courses=courses,
             cohort_filter=cohort_filter,
-            cohorts=[(cohort, pages.get(announced_by.get(cohort.pk))) for cohort in cohorts],
+            cohorts=[(cohort, pages.get(cohort.announced_by)) for cohort in cohort_filter.qs],
         )
         return context
 
 
-class CentreIndexPage(Page):
+class CentreIndexPage(PublicPage):
     """The list of centres."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -273,9 +315,7 @@ class CentreIndexPage(Page):
 
     def centres(self):
         return (
-            CentrePage.objects.child_of(self)
-            .live()
-            .public()
+            visible(CentrePage.objects.child_of(self))
             .select_related("centre")
             .order_by("centre__state", "centre__district", "title")
         )
@@ -286,7 +326,7 @@ class CentreIndexPage(Page):
         return context
 
 
-class CentrePage(Page):
+class CentrePage(PublicPage):
     """A centre's public page: where it is, what it offers, how to reach it."""
 
     centre = models.ForeignKey("skills.Centre", verbose_name=_("centre"), on_delete=models.PROTECT)
@@ -304,15 +344,14 @@ class CentrePage(Page):
 
     parent_page_types = ["website.CentreIndexPage"]
     subpage_types = []
+    shown_relations = ("centre",)  # read when the page is routed, and kept with it
 
     class Meta:
         verbose_name = _("centre page")
 
     def upcoming_courses(self):
         return (
-            CoursePage.objects.live()
-            .public()
-            .filter(locale_id=self.locale_id, centre_id=self.centre_id)
+            visible(CoursePage.objects.filter(locale_id=self.locale_id, centre_id=self.centre_id))
             .current_and_upcoming()
             .select_related("trade", "centre")
         )
@@ -323,7 +362,7 @@ class CentrePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(PublicPage):
     """A plain page: about us, privacy, accessibility, terms, browsing safely."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -4,11 +4,24 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
 
-from website.models import FooterText, MainMenu
+from website import chrome
+from website.models import FooterText
 
 register = template.Library()
+
+
+@register.simple_tag
+def chrome_settings():
+    """The site settings as `{% get_settings use_default_site=True %}` gives them, from the cache."""
+    return {"website": {"SiteSettings": chrome.site_settings()}}
+
+
+@register.simple_tag
+def chrome_generation():
+    """The token the chrome is kept under: a fragment cached under it is replaced when it changes."""
+    return chrome.generation()
 
 
 @register.simple_tag(takes_context=True)
@@ -22,10 +35,7 @@ def language_links(context):
     current = get_language()
     translations = {}
     if isinstance(page, Page) and page.pk:
-        translations = {
-            p.locale.language_code: p.url
-            for p in page.get_translations(inclusive=True).live().select_related("locale")
-        }
+        translations = chrome.translation_urls(page)
     links = []
     for code, name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(request.get_full_path(), code)
@@ -54,21 +64,8 @@ def language_home(code):
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The main menu's pages, in the visitor's language where a translation is live."""
-    request = context["request"]
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    menu = MainMenu.for_site(site)
-    keys = [item.link_page.translation_key for item in menu.items.select_related("link_page")]
-    if not keys:
-        return []
-    active = Locale.get_active()
-    pages = {}
-    for page in Page.objects.live().filter(translation_key__in=keys).select_related("locale"):
-        if page.translation_key not in pages or page.locale_id == active.pk:
-            pages[page.translation_key] = page
-    return [pages[key] for key in keys if key in pages]
+    """The main menu's links (pk, url, title), in the visitor's language where a translation is live."""
+    return chrome.main_menu(context["request"])
 
 
 @register.simple_tag

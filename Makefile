@@ -28,7 +28,7 @@ run: seed
 ## make test: the whole suite (unit, integration and browser tests), one worker per core. The
 ## browser tests run in a process of their own: they flush the database and restore a snapshot,
 ## which must not meet what the other tests left in a worker's database.
-## Tests marked xdist_group run in one worker (tests/website/test_query_counts.py builds thousands of pages once).
+## --dist loadgroup and the xdist_group mark on tests/website/test_query_counts.py were meant to keep that module in one worker; they do not yet (both workers build its pages; docs/performance.md, "Test suite").
 TEST_WORKERS ?= auto
 test: install browser-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not production"

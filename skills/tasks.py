@@ -61,7 +61,9 @@ def claim(model, job_id):
 
 
 def fail(job, error):
-    logger.exception("%s %s failed", job._meta.verbose_name, job.pk)
+    # The kind of error only: a database error's message can quote a row (a name, a register
+    # number), and logs are kept where trainees' records must not be.
+    logger.error("%s %s failed: %s", job._meta.verbose_name, job.pk, type(error).__name__)
     type(job).objects.unfinished().filter(pk=job.pk).update(  # never over another run's result
         status=JobStatus.FAILED, error=type(error).__name__[:200], finished_at=timezone.now()
     )

@@ -71,6 +71,22 @@ def test_the_click_leads_to_the_job_page_which_with_immediate_tasks_is_already_d
     assert serials(cohort) == [1, 2]
 
 
+def test_a_failed_job_logs_the_kind_of_error_and_no_name(client, staff, cohort, monkeypatch, caplog):
+    def quoting_a_row(job):
+        raise ValueError("Key (full_name)=(Sunita Devi) already exists.")
+
+    monkeypatch.setattr(tasks, "issue_certificates_of_job", quoting_a_row)
+    client.force_login(staff["coordinator"])
+
+    with caplog.at_level("DEBUG"):
+        start(client, cohort)
+
+    job = CertificateJob.objects.get(cohort=cohort)
+    assert (job.status, job.error) == (JobStatus.FAILED, "ValueError")
+    assert "ValueError" in caplog.text
+    assert "Sunita" not in caplog.text
+
+
 def test_the_pdf_is_downloaded_through_a_scoped_view_that_audits_every_certificate_in_it(
     client, staff, cohort
 ):

@@ -108,6 +108,16 @@ def fresh_content_type_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def no_purge_left_pending():
+    """A test's changes roll back without committing, so the page-cache purges they asked for stay
+    pending in the thread (production purges them with the next commit): start each test with none,
+    so that a test sees the purges of its own changes only."""
+    from website import page_cache
+
+    page_cache.pending.changes = set()
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test():
     """A request to /hi/ leaves Hindi active in the test's thread; give the next test English."""
     yield

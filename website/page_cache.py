@@ -327,13 +327,14 @@ def purge_pending():
         return
     from django.core.cache import cache
 
+    # Every change's own URLs, as well as "everything": the list of all public URLs does not name
+    # each vacancy's page, which a CDN must still be told to forget.
+    urls = set()
+    for kind, *args in changes - {EVERYTHING}:
+        urls |= URLS_FOR[kind](*args)
     if EVERYTHING in changes:
         forget_everything(cache)
-        urls = all_public_urls()
-    else:
-        urls = set()
-        for kind, *args in changes:
-            urls |= URLS_FOR[kind](*args)
+        urls |= all_public_urls()
     purge_urls(cache, urls)
 
 

@@ -233,3 +233,14 @@ def test_public_pages_say_a_cdn_may_keep_them_and_personal_ones_that_nobody_may(
     ):
         assert "no-store" in personal["Cache-Control"]
         assert "public" not in personal["Cache-Control"]
+
+
+def test_a_purge_of_everything_still_names_the_vacancy_closed_with_it(purged):
+    from skills.models import Centre
+
+    vacancy = on_the_board().first()
+    with purged as paths:
+        Centre.objects.get(slug="lucknow").save()  # purges every public page
+        placement_services.close_vacancy(vacancy)
+
+    assert {"/", "/hi/", f"/vacancies/{vacancy.pk}/", f"/hi/vacancies/{vacancy.pk}/"} <= paths

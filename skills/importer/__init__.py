@@ -8,7 +8,7 @@ The columns and rules are documented for coordinators in docs/import.md.
 
 One module per stage: reading (the file and its header) and cells (each cell cleaned), existing
 (the tracker's records, read once), checks (each line's rules), matching (each line's trainee,
-cohort and enrolment) and writing (all or nothing)."""
+cohort and enrolment), writing (all or nothing) and inserting (COPY on PostgreSQL)."""
 
 from .cells import COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from .existing import user_can_import

@@ -53,6 +53,11 @@ MULTILINE_COLUMNS = ("dropout_reason", "guardian_consent_basis")
 # zero-width format characters, a name made only of these is no name.
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
+# Unicode's control characters (Cc: U+0000 to U+001F and U+007F to U+009F) and surrogates (Cs),
+# found by one search rather than a category lookup per character.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_CHARACTERS_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DAY_FIRST_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
 
@@ -100,14 +105,12 @@ def clean_cell(column, raw):
     zero-width joiner and a no-break space), which would look empty everywhere it is shown.
     Joiners inside a word are kept: Devanagari needs them."""
     value = raw.strip()
-    for character in value:
-        if unicodedata.category(character) in ("Cc", "Cs") and not (
-            column in MULTILINE_COLUMNS and character in "\t\r\n"
-        ):
-            raise CellError(
-                _("contains a control character (U+%(code)04X), which cannot be stored; retype this cell")
-                % {"code": ord(character)}
-            )
+    control = CONTROL_CHARACTERS_BUT_LINE_BREAKS if column in MULTILINE_COLUMNS else CONTROL_CHARACTERS
+    if match := control.search(value):
+        raise CellError(
+            _("contains a control character (U+%(code)04X), which cannot be stored; retype this cell")
+            % {"code": ord(match.group())}
+        )
     if value and all(is_invisible(character) for character in value):
         raise CellError(
             _(
@@ -128,3 +131,32 @@ def clean_cell(column, raw):
     if column == "status":
         return parse_status(value)
     return value
+
+
+class FileCells:
+    """clean_cell once for each different cell of a file: its lines repeat the same centres, trades,
+    courses, dates and statuses, so most cells are cleaned once and then looked up."""
+
+    def __init__(self, positions):
+        # Each column with where a line holds it (None: the header does not name it, so it reads
+        # as empty) and what its cells clean to so far: raw text to (value, None) or (None, message).
+        self.layout = [(column, positions.get(column), {}) for column in COLUMNS]
+
+    def clean_line(self, cells):
+        """A line's clean values by column, and (column, message) for each cell that is not clean."""
+        values, errors = {}, []
+        length = len(cells)
+        for column, index, known in self.layout:
+            raw = cells[index] if index is not None and index < length else ""
+            outcome = known.get(raw)
+            if outcome is None:
+                try:
+                    outcome = known[raw] = (clean_cell(column, raw), None)
+                except CellError as error:
+                    outcome = known[raw] = (None, str(error))
+            value, error = outcome
+            if error is None:
+                values[column] = value
+            else:
+                errors.append((column, error))
+        return values, errors

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from core.dates import age_on
 
 from ..models import Enrolment
-from .cells import COLUMNS, CellError, clean_cell
+from .cells import FileCells
 from .existing import ExistingRecords
 from .matching import Plan
 from .results import Problem
@@ -29,6 +29,7 @@ def check_file(positions, rows, result, user=None, today=None, progress=None, lo
 def check_rows(positions, rows, plan, result, progress=None):
     total = len(rows)
     width = max(positions.values()) + 1
+    file_cells = FileCells(positions)
     for done, (line, cells) in enumerate(rows, start=1):
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             result.problems.append(
@@ -44,10 +45,7 @@ def check_rows(positions, rows, plan, result, progress=None):
                 )
             )
         else:
-            values = {
-                column: (cells[index] if index < len(cells) else "") for column, index in positions.items()
-            }
-            result.problems.extend(check_row(line, values, plan))
+            result.problems.extend(check_row(line, *file_cells.clean_line(cells), plan))
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("checking", done, total)
     result.problems.extend(plan.overbooked())
@@ -55,19 +53,14 @@ def check_rows(positions, rows, plan, result, progress=None):
     plan.count_into(result)
 
 
-def check_row(line, values, plan):
-    """The problems of one line; a clean line is matched into the plan."""
-    problems = []
+def check_row(line, cells, cell_errors, plan):
+    """The problems of one line, given its clean cells and (column, message) for each that is not
+    clean; a clean line is matched into the plan."""
+    problems = [Problem(line, column, message) for column, message in cell_errors]
 
     def problem(column, message):
         problems.append(Problem(line, column, message))
 
-    cells = {}
-    for column in COLUMNS:
-        try:
-            cells[column] = clean_cell(column, values.get(column, ""))
-        except CellError as error:
-            problem(column, str(error))
     centre = check_centre(cells.get("centre"), plan.existing, problem)
     trade = check_trade(cells.get("trade"), plan.existing, problem)
     if problems:

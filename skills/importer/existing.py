@@ -45,7 +45,7 @@ class Person:
     date_of_birth: datetime.date
     register_number: str
     pk: int | None = None
-    new: Trainee | None = None
+    new: dict | None = None  # the fields of the trainee to create, by attname
     line: int | None = None  # the line that introduced a new one
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import Cohort, Course, Enrolment, Trainee
+from ..models import Cohort, Course, Enrolment
 from .existing import Person, Run, name_key, run_label
 from .results import Problem
 
@@ -91,10 +91,10 @@ class Plan:
                 # The same woman, now with her register number: one trainee, found by either.
                 by_register[centre.pk, register_number] = person
                 if person.new is not None:
-                    person.register_number = person.new.register_number = register_number
+                    person.register_number = person.new["register_number"] = register_number
             return person
         person = Person(full_name, born, register_number, line=line)
-        person.new = Trainee(centre=centre, full_name=full_name, date_of_birth=born, **fields)
+        person.new = {"centre_id": centre.pk, "full_name": full_name, "date_of_birth": born, **fields}
         if register_number:
             by_register[centre.pk, register_number] = person
         by_name.setdefault(name, person)

@@ -51,7 +51,7 @@ def read_rows(source, result):
             cells = next(reader, None)
             if cells is None:
                 break
-            if any(cell.strip() for cell in cells):
+            if "".join(cells).strip():  # not a line of empty cells
                 rows.append((line, cells))
     except csv.Error as error:
         result.problems.append(

@@ -1,4 +1,4 @@
-"""Writing a clean file: all of it in one transaction with bulk inserts, or nothing."""
+"""Writing a clean file: all of it in one transaction with bulk inserts (inserting), or nothing."""
 
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Subquery
@@ -11,11 +11,11 @@ from core import changes
 from ..models import Cohort, Course, Enrolment, Trainee
 from .checks import check_file
 from .existing import seats_held
+from .inserting import BATCH_SIZE, insert_rows
 from .reading import read_rows
 from .results import ImportResult, Problem
 
 MIN_CAPACITY = 30
-BATCH_SIZE = 1000
 
 
 def import_records(source, user=None, dry_run=False, progress=None, today=None):
@@ -63,42 +63,39 @@ def write(plan, user=None, progress=None):
     total = len(people) + len(plan.enrolments)
     done = 0
 
+    def written(count):
+        nonlocal done
+        done += count
+        if progress:
+            progress("writing", done, total)
+
     Course.objects.bulk_create(plan.new_courses)
     for run in new_runs:
         run.new.capacity = max(MIN_CAPACITY, run.taken)
     Cohort.objects.bulk_create([run.new for run in new_runs], batch_size=BATCH_SIZE)
     for run in new_runs:
         run.pk = run.new.pk
-    for start in range(0, len(people), BATCH_SIZE):
-        batch = people[start : start + BATCH_SIZE]
-        Trainee.objects.bulk_create([person.new for person in batch])
-        for person in batch:
-            person.pk = person.new.pk
-        done += len(batch)
-        if progress:
-            progress("writing", done, total)
-    for start in range(0, len(plan.enrolments), BATCH_SIZE):
-        batch = plan.enrolments[start : start + BATCH_SIZE]
-        Enrolment.objects.bulk_create(
-            Enrolment(
-                trainee_id=enrolment.person.pk,
-                cohort_id=enrolment.run.pk,
-                status=enrolment.status,
-                enrolled_on=enrolment.enrolled_on,
-                completed_on=enrolment.completed_on,
-                dropout_reason=enrolment.dropout_reason,
-            )
-            for enrolment in batch
-        )
-        done += len(batch)
-        if progress:
-            progress("writing", done, total)
+    trainee_ids = insert_rows(Trainee, [person.new for person in people], written)
+    for person, pk in zip(people, trainee_ids, strict=True):
+        person.pk = pk
+    enrolments = [
+        {
+            "trainee_id": enrolment.person.pk,
+            "cohort_id": enrolment.run.pk,
+            "status": enrolment.status,
+            "enrolled_on": enrolment.enrolled_on,
+            "completed_on": enrolment.completed_on,
+            "dropout_reason": enrolment.dropout_reason,
+        }
+        for enrolment in plan.enrolments
+    ]
+    insert_rows(Enrolment, enrolments, written)
     recount_seats([run.pk for run in runs])
     # Written in bulk, without a save() per row: say so to what counts them (core.changes).
     changes.changed(changes.RECORDS_IMPORTED, [enrolment.person.pk for enrolment in plan.enrolments])
 
     for person in people:
-        plan.per_centre[person.new.centre_id]["created_trainees"] += 1
+        plan.per_centre[person.new["centre_id"]]["created_trainees"] += 1
     for run in new_runs:
         plan.per_centre[run.new.centre_id]["created_cohorts"] += 1
     for enrolment in plan.enrolments:

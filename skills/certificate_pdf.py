@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import zxingcpp
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from core.dates import english_date, hindi_date
-from core.pdf import BOLD, REGULAR, draw_line, register_fonts
+from core.pdf import BOLD, REGULAR, PageTemplate, draw_line, register_fonts
 
 from . import neutral
 from .neutral import PROGRAMME_NAME_EN, PROGRAMME_NAME_HI
@@ -142,27 +143,104 @@ def _new_canvas(title, author, created_on, fingerprint):
 
 
 def _draw_page(canvas, content):
-    _draw_frame(canvas)
+    fixed = FIXED_PARTS.on(canvas)
+    fixed.draw("frame")
 
     canvas.setFillColor(ACCENT)
     draw_line(canvas, CENTRE_X, 526, [(issuer_name(content.district), BOLD, 17)], "centre", 640)
     district_hi = content.district_hi or content.district
     draw_line(canvas, CENTRE_X, 505, [(f"{ISSUER_HI}, {district_hi}", REGULAR, 15)], "centre", 640)
 
-    canvas.setFillColor(INK)
-    draw_line(canvas, CENTRE_X, 458, [("Certificate of Training", BOLD, 32)], "centre")
-    draw_line(canvas, CENTRE_X, 427, [("प्रशिक्षण प्रमाण पत्र", BOLD, 24)], "centre")
-
-    canvas.setFillColor(MUTED)
-    draw_line(
-        canvas, CENTRE_X, 394, _bilingual("This is to certify that", "प्रमाणित किया जाता है कि", 13), "centre"
-    )
+    fixed.draw("title")
     canvas.setFillColor(INK)
     if content.trainee_name_hi:
         draw_line(canvas, CENTRE_X, 356, [(content.trainee_name, BOLD, 30)], "centre", 660)
         draw_line(canvas, CENTRE_X, 326, [(content.trainee_name_hi, BOLD, 24)], "centre", 660)
     else:
         draw_line(canvas, CENTRE_X, 342, [(content.trainee_name, BOLD, 30)], "centre", 660)
+    fixed.draw("completed")
+
+    hours_en = "1 hour" if content.hours == 1 else f"{content.hours} hours"
+    hours_hi = "1 घंटा" if content.hours == 1 else f"{content.hours} घंटे"
+    dates_en = f"{english_date(content.start_date)} to {english_date(content.end_date)}"
+    dates_hi = f"{hindi_date(content.start_date)} से {hindi_date(content.end_date)} तक"
+    fixed.draw("course")
+    _draw_detail(canvas, *LEFT_COLUMN, 258, content.course_title, content.course_title_hi)
+    fixed.draw("trade")
+    _draw_detail(canvas, *RIGHT_COLUMN, 258, content.trade, content.trade_hi)
+    fixed.draw("duration")
+    _draw_detail(canvas, *LEFT_COLUMN, 204, f"{hours_en}, {dates_en}", f"{hours_hi}, {dates_hi}")
+    fixed.draw("district")
+    _draw_detail(canvas, *RIGHT_COLUMN, 204, content.district, content.district_hi)
+
+    fixed.draw("footer_labels")
+    _draw_footer(canvas, content)
+    fixed.draw("signatory")
+    canvas.setFillColor(MUTED)
+    draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
+    canvas.setFillColor(INK)
+    _draw_qr(canvas, content.qr_content or content.verification_url, QR_X, QR_Y, QR_SIZE)
+    fixed.draw("scan")
+
+
+def _bilingual(english, hindi, size, english_font=REGULAR):
+    """English and Hindi on one line, Hindi a point larger so that the two scripts look the same size."""
+    return [(english, english_font, size), ("  ·  ", REGULAR, size), (hindi, REGULAR, size + 1)]
+
+
+# x and width of the two columns of details, clear of the QR code
+LEFT_COLUMN, RIGHT_COLUMN = (130, 290), (450, 200)
+# The code carries the signed token as well as the address (about 77 modules): 116 pt gives
+# modules of 0.5 mm, which phone cameras read. 4 modules of quiet zone around it stay empty.
+QR_SIZE = 116
+QR_X, QR_Y = PAGE_WIDTH - 60 - QR_SIZE, 60
+FOOTER_X = 72
+
+
+def _draw_detail(canvas, x, width, y, value_en, value_hi):
+    canvas.setFillColor(INK)
+    draw_line(canvas, x, y - 18, [(value_en, BOLD, 14)], max_width=width)
+    if value_hi and value_hi != value_en:
+        draw_line(canvas, x, y - 35, [(value_hi, REGULAR, 13)], max_width=width)
+
+
+def _draw_footer(canvas, content):
+    canvas.setFillColor(INK)
+    draw_line(canvas, FOOTER_X, 114, [(content.number, BOLD, 13)], max_width=240)
+    draw_line(
+        canvas,
+        FOOTER_X,
+        76,
+        [(english_date(content.issued_on), BOLD, 13), (f"   {hindi_date(content.issued_on)}", REGULAR, 12)],
+    )
+    draw_line(canvas, FOOTER_X, 40, [(content.verification_url, REGULAR, 9)], max_width=240)
+
+
+# What every certificate shares, drawn once per process (core.pdf.PageTemplate)
+
+
+def _draw_frame(canvas):
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(2.4)
+    canvas.rect(20, 20, PAGE_WIDTH - 40, PAGE_HEIGHT - 40)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.8)
+    canvas.rect(27, 27, PAGE_WIDTH - 54, PAGE_HEIGHT - 54)
+    canvas.setLineWidth(1.2)
+    canvas.line(CENTRE_X - 60, 486, CENTRE_X + 60, 486)
+
+
+def _draw_title(canvas):
+    canvas.setFillColor(INK)
+    draw_line(canvas, CENTRE_X, 458, [("Certificate of Training", BOLD, 32)], "centre")
+    draw_line(canvas, CENTRE_X, 427, [("प्रशिक्षण प्रमाण पत्र", BOLD, 24)], "centre")
+    canvas.setFillColor(MUTED)
+    draw_line(
+        canvas, CENTRE_X, 394, _bilingual("This is to certify that", "प्रमाणित किया जाता है कि", 13), "centre"
+    )
+
+
+def _draw_completed(canvas):
     canvas.setFillColor(MUTED)
     draw_line(
         canvas,
@@ -177,75 +255,47 @@ def _draw_page(canvas, content):
         680,
     )
 
-    hours_en = "1 hour" if content.hours == 1 else f"{content.hours} hours"
-    hours_hi = "1 घंटा" if content.hours == 1 else f"{content.hours} घंटे"
-    dates_en = f"{english_date(content.start_date)} to {english_date(content.end_date)}"
-    dates_hi = f"{hindi_date(content.start_date)} से {hindi_date(content.end_date)} तक"
-    left, right = (130, 290), (450, 200)  # x and width of the two columns, clear of the QR code
-    _draw_detail(canvas, *left, 258, "Course", "पाठ्यक्रम", content.course_title, content.course_title_hi)
-    _draw_detail(canvas, *right, 258, "Trade", "ट्रेड", content.trade, content.trade_hi)
-    _draw_detail(canvas, *left, 204, "Duration", "अवधि", f"{hours_en}, {dates_en}", f"{hours_hi}, {dates_hi}")
-    _draw_detail(canvas, *right, 204, "District", "ज़िला", content.district, content.district_hi)
 
-    _draw_footer(canvas, content)
+def _detail_label(column, y, label_en, label_hi):
+    def draw(canvas):
+        canvas.setFillColor(ACCENT)
+        draw_line(canvas, column[0], y, _bilingual(label_en.upper(), label_hi, 9, BOLD))
+
+    return draw
 
 
-def _bilingual(english, hindi, size, english_font=REGULAR):
-    """English and Hindi on one line, Hindi a point larger so that the two scripts look the same size."""
-    return [(english, english_font, size), ("  ·  ", REGULAR, size), (hindi, REGULAR, size + 1)]
-
-
-def _draw_detail(canvas, x, width, y, label_en, label_hi, value_en, value_hi):
-    canvas.setFillColor(ACCENT)
-    draw_line(canvas, x, y, _bilingual(label_en.upper(), label_hi, 9, BOLD))
-    canvas.setFillColor(INK)
-    draw_line(canvas, x, y - 18, [(value_en, BOLD, 14)], max_width=width)
-    if value_hi and value_hi != value_en:
-        draw_line(canvas, x, y - 35, [(value_hi, REGULAR, 13)], max_width=width)
-
-
-def _draw_footer(canvas, content):
-    left = 72
+def _draw_footer_labels(canvas):
     canvas.setFillColor(MUTED)
-    draw_line(canvas, left, 130, _bilingual("Certificate No.", "प्रमाण पत्र संख्या", 9))
-    draw_line(canvas, left, 92, _bilingual("Issued on", "जारी करने की तिथि", 9))
-    draw_line(canvas, left, 54, _bilingual("Verify at", "सत्यापन", 9))
-    canvas.setFillColor(INK)
-    draw_line(canvas, left, 114, [(content.number, BOLD, 13)], max_width=240)
-    draw_line(
-        canvas,
-        left,
-        76,
-        [(english_date(content.issued_on), BOLD, 13), (f"   {hindi_date(content.issued_on)}", REGULAR, 12)],
-    )
-    draw_line(canvas, left, 40, [(content.verification_url, REGULAR, 9)], max_width=240)
+    draw_line(canvas, FOOTER_X, 130, _bilingual("Certificate No.", "प्रमाण पत्र संख्या", 9))
+    draw_line(canvas, FOOTER_X, 92, _bilingual("Issued on", "जारी करने की तिथि", 9))
+    draw_line(canvas, FOOTER_X, 54, _bilingual("Verify at", "सत्यापन", 9))
 
+
+def _draw_signatory(canvas):
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
     canvas.line(CENTRE_X - 100, 92, CENTRE_X + 100, 92)
     canvas.setFillColor(MUTED)
     draw_line(canvas, CENTRE_X, 78, _bilingual("Authorised signatory", "अधिकृत हस्ताक्षरकर्ता", 10), "centre")
-    draw_line(canvas, CENTRE_X, 63, [(issuer_name(content.district), REGULAR, 10)], "centre", 200)
 
-    # The code carries the signed token as well as the address (about 77 modules): 116 pt gives
-    # modules of 0.5 mm, which phone cameras read. 4 modules of quiet zone around it stay empty.
-    qr_size = 116
-    qr_x, qr_y = PAGE_WIDTH - 60 - qr_size, 60
-    canvas.setFillColor(INK)
-    _draw_qr(canvas, content.qr_content or content.verification_url, qr_x, qr_y, qr_size)
+
+def _draw_scan(canvas):
     canvas.setFillColor(MUTED)
-    draw_line(canvas, qr_x + qr_size / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
+    draw_line(canvas, QR_X + QR_SIZE / 2, 44, _bilingual("Scan to verify", "सत्यापन हेतु स्कैन करें", 8), "centre")
 
 
-def _draw_frame(canvas):
-    canvas.setStrokeColor(ACCENT)
-    canvas.setLineWidth(2.4)
-    canvas.rect(20, 20, PAGE_WIDTH - 40, PAGE_HEIGHT - 40)
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.8)
-    canvas.rect(27, 27, PAGE_WIDTH - 54, PAGE_HEIGHT - 54)
-    canvas.setLineWidth(1.2)
-    canvas.line(CENTRE_X - 60, 486, CENTRE_X + 60, 486)
+FIXED_PARTS = PageTemplate(
+    frame=_draw_frame,
+    title=_draw_title,
+    completed=_draw_completed,
+    course=_detail_label(LEFT_COLUMN, 258, "Course", "पाठ्यक्रम"),
+    trade=_detail_label(RIGHT_COLUMN, 258, "Trade", "ट्रेड"),
+    duration=_detail_label(LEFT_COLUMN, 204, "Duration", "अवधि"),
+    district=_detail_label(RIGHT_COLUMN, 204, "District", "ज़िला"),
+    footer_labels=_draw_footer_labels,
+    signatory=_draw_signatory,
+    scan=_draw_scan,
+)
 
 
 def _draw_qr(canvas, url, x, y, size):
@@ -254,29 +304,34 @@ def _draw_qr(canvas, url, x, y, size):
 
     zxing-cpp encodes (with zint, in C, choosing the mask as the standard says) in a tenth of a
     millisecond; reportlab's QR widget and the pure-Python encoders take milliseconds, mostly to
-    score the eight masks."""
+    score the eight masks. The path is written as PDF operators in whole module units: through
+    reportlab's path object, formatting its hundreds of numbers cost more than the encoding."""
     symbol = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
     modules = image.shape[0]
     pixels = image.tobytes()
+    # One light byte after each row, so that one search over the image finds every row's runs.
+    width = modules + 1
+    rows = b"\xff".join(pixels[row * modules : (row + 1) * modules] for row in range(modules))
     rectangles = []
-    open_runs = {}  # (first column, end column) -> first row
-    for row in range(modules):
-        line = pixels[row * modules : (row + 1) * modules]
-        runs = {match.span() for match in DARK_RUN.finditer(line)}
-        for run, first_row in list(open_runs.items()):
-            if run not in runs:
-                rectangles.append((run, first_row, row))
-                del open_runs[run]
-        for run in runs:
-            open_runs.setdefault(run, row)
-    rectangles.extend((run, first_row, modules) for run, first_row in open_runs.items())
-    # Drawn in module units from the top-left corner: whole numbers, short to write and to format.
-    canvas.saveState()
-    canvas.translate(x, y + size)
-    canvas.scale(size / modules, -size / modules)
-    path = canvas.beginPath()
-    for (first_column, end_column), first_row, end_row in sorted(rectangles):
-        path.rect(first_column, first_row, end_column - first_column, end_row - first_row)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
+    open_runs = {}  # (first column, end column) -> (first row, last row so far)
+    for match in DARK_RUN.finditer(rows):
+        row, first_column = divmod(match.start(), width)
+        run = (first_column, match.end() - row * width)
+        rows_so_far = open_runs.get(run)
+        if rows_so_far and rows_so_far[1] == row - 1:
+            open_runs[run] = (rows_so_far[0], row)
+        else:
+            if rows_so_far:
+                rectangles.append((run, rows_so_far[0], rows_so_far[1] + 1))
+            open_runs[run] = (row, row)
+    rectangles.extend((run, first_row, last_row + 1) for run, (first_row, last_row) in open_runs.items())
+    module = size / modules
+    # In module units from the top-left corner, rows counted downwards.
+    operators = [f"q 1 0 0 1 {fp_str(x)} {fp_str(y + size)} cm {fp_str(module)} 0 0 {fp_str(-module)} 0 0 cm"]
+    operators.extend(
+        f"{first_column} {first_row} {end_column - first_column} {end_row - first_row} re"
+        for (first_column, end_column), first_row, end_row in sorted(rectangles)
+    )
+    operators.append("f Q")
+    canvas.addLiteral("\n".join(operators))

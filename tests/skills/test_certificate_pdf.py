@@ -242,3 +242,28 @@ def test_zip_refuses_names_that_are_not_plain_file_names(name):
 def test_zip_refuses_a_name_given_twice():
     with pytest.raises(ValueError):
         build_zip([("a.pdf", b"1"), ("a.pdf", b"2")])
+
+
+def test_text_reads_in_the_order_of_the_page(priya_pdf):
+    # The parts every certificate shares are written from a recording (core.pdf.PageTemplate),
+    # between the parts that vary, so that text extraction and screen readers still read the page
+    # top to bottom.
+    (text,) = page_texts(priya_pdf)
+    order = [
+        "Skill Development Programme, Lucknow",
+        "Certificate of Training",
+        "This is to certify that",
+        "Priya Kshatriya",
+        "has successfully completed",
+        "Triangular Stitching",
+        "Tailoring",
+        "120 hours",
+        "Certificate No.",
+        "LKO-2024-000123",
+        "6 May 2024",
+        PRIYA.verification_url,
+        "Authorised signatory",
+        "Scan to verify",
+    ]
+    positions = [text.index(expected) for expected in order]
+    assert positions == sorted(positions)

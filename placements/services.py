@@ -135,13 +135,24 @@ def proposed_placement(nomination):
     )
 
 
-def schedule_follow_ups(outcome):
-    """Create the follow-ups due 3, 6 and 12 months after the outcome started."""
+def schedule_follow_ups(outcome, *, is_new=False):
+    """Create the follow-ups due 3, 6 and 12 months after the outcome started, those it does not
+    have yet. Each is saved on its own, not in bulk, so that Wagtail's reference index hears of it."""
     field = "placement" if isinstance(outcome, Placement) else "self_employment"
+    if is_new:  # it has none yet, and no one else can be adding them
+        for months in FollowUp.MONTHS:
+            FollowUp.objects.create(
+                **{field: outcome}, months=months, due_on=months_after(outcome.start_date, months)
+            )
+        return
+    scheduled = set(FollowUp.objects.filter(**{field: outcome}).values_list("months", flat=True))
     for months in FollowUp.MONTHS:
-        FollowUp.objects.get_or_create(
-            **{field: outcome}, months=months, defaults={"due_on": months_after(outcome.start_date, months)}
-        )
+        if months not in scheduled:
+            FollowUp.objects.get_or_create(
+                **{field: outcome},
+                months=months,
+                defaults={"due_on": months_after(outcome.start_date, months)},
+            )
 
 
 def record_outcome(outcome, *, user=None):
@@ -155,7 +166,7 @@ def record_outcome(outcome, *, user=None):
         stored = type(outcome).objects.filter(pk=outcome.pk).values_list("trainee_id", flat=True)
         trainee_before = None if is_new else stored.first()
         outcome.save()
-        schedule_follow_ups(outcome)
+        schedule_follow_ups(outcome, is_new=is_new)
         log(instance=outcome, action="wagtail.create" if is_new else "wagtail.edit", user=user)
         summaries.outcomes_changed({outcome.trainee_id, trainee_before} - {None})
     return outcome

@@ -23,11 +23,21 @@ records a completion in it can leave that one woman under the old trade until th
 her records or a refresh_outcome_summaries; both are rare, and locking every cohort on every
 rewrite to close it would cost more than it saves.
 
-Each rewrite is a DELETE and an INSERT ... SELECT per table: a state's 300,000 women rebuild in
-about 20 seconds."""
+A rewrite computes the rows the tracker gives and writes only those that differ from the stored
+ones, one statement per table on PostgreSQL (a DELETE of the stale rows in a WITH clause and an
+INSERT ... ON CONFLICT of the new and changed ones; SQLite runs the DELETE as a statement of its
+own), and only the tables the change can move: an outcome moves WorkSpell alone. The women are
+one parameter, however many (an array on PostgreSQL, a JSON list on SQLite), so the import's
+100,000 women are three statements, not a statement per woman or a parameter per id. A full
+rebuild of a state's 300,000 women that finds them current writes nothing and takes the time of
+the three aggregate queries (docs/performance.md has the figures)."""
+
+import json
+from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, IntegerField, Sum, Value
+from django.db.models import Aggregate, BigIntegerField, IntegerField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractYear
 
 from core import changes
@@ -44,8 +54,10 @@ from .models import (
     WorkSpell,
 )
 
-CHUNK = 2000  # women per statement when rewriting a list of them
-SUMMARY_MODELS = (WorkSpell, TrainedWomanTrade, TrainedWoman)  # in the order rows are deleted
+# In the order they are written: WorkSpell copies her years from TrainedWoman. Locks are taken in
+# the same order (see refresh()).
+SUMMARY_MODELS = (TrainedWoman, TrainedWomanTrade, WorkSpell)
+KEYS = {TrainedWoman: ("trainee_id",), TrainedWomanTrade: ("trainee_id", "trade_id"), WorkSpell: ()}
 
 # Completions that fit the masks: from financial year 1999-2000 (April 1999) to calendar year 2061 (up
 # to March 2061, the end of financial year 2060-61, the last a Period may ask for).
@@ -57,24 +69,42 @@ def year_bit(year):
     return Cast(Value(1), BigIntegerField()).bitleftshift(Cast(year - SUMMARY_BASE_YEAR, IntegerField()))
 
 
+class YearMask(Aggregate):
+    """The bitwise OR of year bits: PostgreSQL's BIT_OR. SQLite has no such aggregate; there the SUM
+    of the DISTINCT powers of two is the same number (PostgreSQL would have to sort every woman's
+    rows for the DISTINCT)."""
+
+    function = "BIT_OR"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="SUM(DISTINCT %(expressions)s)", **extra_context)
+
+
 def completions_by(*groups):
-    """Per woman (and whatever else is grouped by), the masks of her completion years. SUM of
-    DISTINCT powers of two is their bitwise OR, which neither database has as an aggregate for both."""
+    """Per woman (and whatever else is grouped by), the masks of her completion years."""
     return (
         Enrolment.objects.completed()
         .filter(completed_on__range=(FIRST_DAY, LAST_DAY))
         .values(*groups)
         .annotate(
-            calendar=Sum(year_bit(ExtractYear("completed_on")), distinct=True),
-            financial=Sum(year_bit(financial_year_of_field("completed_on")), distinct=True),
+            calendar=YearMask(year_bit(ExtractYear("completed_on"))),
+            financial=YearMask(year_bit(financial_year_of_field("completed_on"))),
         )
         .order_by()
     )
 
 
+def id_list(ids):
+    """These ids as a subquery of one parameter, for `IN (...)`: PostgreSQL takes at most 65,535
+    parameters in a statement, and the import rewrites 100,000 women at once."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
 WORK_SPELLS_SQL = """
-INSERT INTO placements_workspell
-    (trainee_id, centre_id, calendar_years, financial_years, kind, income, started_on, superseded_on, ended_on)
 SELECT w.trainee_id, w.centre_id, w.calendar_years, w.financial_years,
        o.kind, o.income, o.start_date, o.superseded_on, o.end_date
 FROM (
@@ -82,10 +112,10 @@ FROM (
            LEAD(start_date) OVER (PARTITION BY trainee_id ORDER BY start_date, kind DESC, id) AS superseded_on
     FROM (
         SELECT trainee_id, {salaried} AS kind, monthly_pay AS income, start_date, end_date, id
-        FROM placements_placement {where}
+        FROM placements_placement WHERE {among}
         UNION ALL
         SELECT trainee_id, {self_employed}, monthly_income, start_date, end_date, id
-        FROM placements_selfemployment {where}
+        FROM placements_selfemployment WHERE {among}
     ) AS both_kinds
 ) AS o
 JOIN placements_trainedwoman w ON w.trainee_id = o.trainee_id
@@ -96,61 +126,116 @@ WHERE o.superseded_on IS NULL OR o.superseded_on > o.start_date
 # same day is never her latest, so it has no spell.
 
 
-def refresh(trainee_ids=None):
-    """Rewrite the summaries of these women (ids), or of everyone (None).
+def refresh(trainee_ids=None, tables=SUMMARY_MODELS):
+    """Rewrite these summary tables (default: all three) for these women (ids), or for everyone
+    (None).
 
     One rewrite at a time per woman: two transactions changing her records at once would otherwise
-    each delete the rows they can see and insert their own, leaving both sets. So a rewrite first
-    locks her trainee row (in id order, so that two rewrites never wait for each other in a circle),
-    and a rewrite of everyone locks the summary tables against every other rewrite. The row lock is
-    FOR NO KEY UPDATE, which does not block the foreign-key checks of other transactions inserting
-    rows that point at her (a rewrite of everyone inserts such rows), so it cannot deadlock with them;
-    the tables are locked in the order the rewrites delete from them."""
-    with transaction.atomic():
+    each compare with the rows they can see and insert their own, leaving both sets. So a rewrite
+    first locks her trainee row (in id order, so that two rewrites never wait for each other in a
+    circle), and a rewrite of everyone locks the summary tables against every other rewrite. The row
+    lock is FOR NO KEY UPDATE, which does not block the foreign-key checks of other transactions
+    inserting rows that point at her (a rewrite of everyone inserts such rows), so it cannot deadlock
+    with them; the tables are locked in the order every rewrite writes them. The lock is a statement
+    of its own: in READ COMMITTED each statement sees what was committed when it started, so the
+    rewrite that waited for her row must start after the wait to see the other's changes."""
+    tables = [model for model in SUMMARY_MODELS if model in tables]
+    with transaction.atomic(savepoint=False):
         if trainee_ids is None:
             if connection.vendor == "postgresql":
-                tables = ", ".join(model._meta.db_table for model in SUMMARY_MODELS)
+                names = ", ".join(model._meta.db_table for model in tables)
                 with connection.cursor() as cursor:
-                    cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-            rewrite(None)
+                    cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
+            rewrite(None, tables)
             return
         ids = sorted(set(trainee_ids))
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            locked = Trainee.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
-            list(locked.values_list("pk"))
-            rewrite(chunk)
+        if not ids:
+            return
+        women = id_list(ids)
+        list(
+            Trainee.objects.select_for_update(no_key=True)
+            .filter(pk__in=women)
+            .order_by("pk")
+            .values_list("pk")
+        )
+        rewrite(women, tables)
 
 
-def rewrite(ids):
-    women = completions_by("trainee_id", "trainee__centre_id")
-    trades = completions_by("trainee_id", "cohort__course__trade_id", "trainee__centre_id")
-    where, params = "", []
-    if ids is not None:
-        women, trades = women.filter(trainee_id__in=ids), trades.filter(trainee_id__in=ids)
-        where, params = f"WHERE trainee_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+def rewrite(women, tables):
+    """Make the rows of these women (an id_list(), or None for everyone) in these tables equal to
+    what the tracker gives, writing only the rows that differ."""
     with connection.cursor() as cursor:
-        for model in SUMMARY_MODELS:
-            cursor.execute(f"DELETE FROM {model._meta.db_table} {where}", params)
-        insert(cursor, TrainedWoman, ["trainee_id", "centre_id", "calendar_years", "financial_years"], women)
-        insert(
-            cursor,
-            TrainedWomanTrade,
-            ["trainee_id", "trade_id", "centre_id", "calendar_years", "financial_years"],
-            trades,
-        )
-        cursor.execute(
-            WORK_SPELLS_SQL.format(
-                where=where, salaried=WorkSpell.SALARIED, self_employed=WorkSpell.SELF_EMPLOYED
-            ),
-            params * 2,
-        )
+        for model in tables:
+            for statement, params in writes(model, women):
+                cursor.execute(statement, params)
 
 
-def insert(cursor, model, columns, queryset):
-    """INSERT ... SELECT from a queryset whose values() and annotations are in the columns' order."""
-    select, params = queryset.query.sql_with_params()
-    cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {select}", params)
+def within(women, column):
+    """SQL and parameters: the column is the id of one of these women (None: of anyone)."""
+    if women is None:
+        return "1 = 1", []
+    return f"{column} IN ({women.sql})", list(women.params)
+
+
+def counted_rows(model, women):
+    """The SQL and parameters of the rows the tracker gives these women in this table, in
+    ROW_FIELDS order."""
+    if model is WorkSpell:
+        among, params = within(women, "trainee_id")
+        sql = WORK_SPELLS_SQL.format(
+            among=among, salaried=WorkSpell.SALARIED, self_employed=WorkSpell.SELF_EMPLOYED
+        )
+        return sql, params * 2
+    if model is TrainedWoman:
+        rows = completions_by("trainee_id", "trainee__centre_id")
+    else:
+        rows = completions_by("trainee_id", "cohort__course__trade_id", "trainee__centre_id")
+    if women is not None:
+        rows = rows.filter(trainee_id__in=women)
+    return rows.query.sql_with_params()
+
+
+def writes(model, women):
+    """The statements that make the table's rows of these women those the tracker gives: delete
+    the stored rows that are stale, and insert the counted rows not stored yet (one whose key is
+    stored with other values updates that row). On PostgreSQL one statement: the DELETE in its WITH
+    clause touches other rows than the INSERT, so their order does not matter. SQLite allows no
+    DELETE there and runs it first. The INSERT compares with the rows stored before the DELETE
+    (PostgreSQL) or after it (SQLite); both give the same rows."""
+    table, columns, key = model._meta.db_table, ROW_FIELDS[model], KEYS[model]
+    names = ", ".join(columns)
+    select, params = counted_rows(model, women)
+    counted = f"WITH counted ({names}) AS ({select})"
+    if key:  # a stored row is stale if no counted row has its key
+        stale = f"NOT EXISTS (SELECT 1 FROM counted WHERE {matching(model, 'counted', table, key)})"
+        on_conflict = f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
+            f"{column} = excluded.{column}" for column in columns if column not in key
+        )
+    else:  # no key: stale unless it is the first (lowest id) of the stored rows like a counted row
+        stale = (
+            f"{table}.id NOT IN (SELECT MIN(kept.id) FROM {table} kept JOIN counted"
+            f" ON {matching(model, 'kept', 'counted', columns)} GROUP BY {', '.join(f'counted.{c}' for c in columns)})"
+        )
+        on_conflict = ""
+    among, among_params = within(women, f"{table}.trainee_id")
+    delete = f"DELETE FROM {table} WHERE {among} AND {stale}"
+    insert = (
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM counted"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} kept WHERE {matching(model, 'kept', 'counted', columns)})"
+        f"{on_conflict}"
+    )
+    if connection.vendor == "postgresql":
+        return [(f"{counted}, stale AS ({delete}) {insert}", [*params, *among_params])]
+    return [(f"{counted} {delete}", [*params, *among_params]), (f"{counted} {insert}", list(params))]
+
+
+def matching(model, left, right, columns):
+    """SQL: rows left and right have the same values in these columns (NULL matching NULL)."""
+    null_safe = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    return " AND ".join(
+        f"{left}.{column} {null_safe if model._meta.get_field(column).null else '='} {right}.{column}"
+        for column in columns
+    )
 
 
 def women_of_cohorts(cohorts):
@@ -159,13 +244,14 @@ def women_of_cohorts(cohorts):
 
 # One function per kind of change, called in the transaction that made it: by placements.services
 # (outcomes), and through core.changes by skills' services and the import (connect() registers
-# them at startup). Each rewrites the women whose rows the change may alter.
+# them at startup). Each rewrites the tables the change can move, for the women whose rows it may
+# alter.
 
 
 def outcomes_changed(trainee_ids):
     """A placement or self-employment of theirs was recorded, edited, ended or deleted (give both
-    women when an outcome moved from one to another)."""
-    refresh(trainee_ids)
+    women when an outcome moved from one to another). Only her spells of work depend on them."""
+    refresh(trainee_ids, tables=[WorkSpell])
 
 
 def enrolments_changed(trainee_ids):
@@ -179,17 +265,18 @@ def trainees_moved(trainee_ids):
 
 
 def cohort_courses_changed(cohort_ids):
-    """These cohorts are now of another course, perhaps of another trade."""
-    refresh(women_of_cohorts(cohort_ids))
+    """These cohorts are now of another course, perhaps of another trade: only the trades move."""
+    refresh(women_of_cohorts(cohort_ids), tables=[TrainedWomanTrade])
 
 
 def course_trades_changed(course_ids):
-    """These courses are now of another trade."""
-    refresh(women_of_cohorts(Cohort.objects.filter(course__in=course_ids)))
+    """These courses are now of another trade: only the trades move."""
+    refresh(women_of_cohorts(Cohort.objects.filter(course__in=course_ids)), tables=[TrainedWomanTrade])
 
 
 def records_imported(trainee_ids):
-    """The historical import wrote enrolments of theirs, in bulk."""
+    """The historical import wrote enrolments of theirs, in bulk: any number of women (the import
+    gives up to 100,000), rewritten set by set, three statements in all."""
     refresh(trainee_ids)
 
 
@@ -231,8 +318,10 @@ def differences(limit=20, first=0, last=None):
     for low in range(first, last + 1, CHECK_SLICE):
         ids = (low, min(low + CHECK_SLICE - 1, last))
         for model, expected in zip(ROW_FIELDS, expected_rows(ids), strict=True):
-            kept = set(stored_rows(model, ids))
+            # Counted with repeats: a second copy of a spell would count her twice.
+            kept, expected = Counter(stored_rows(model, ids)), Counter(expected)
             for kind, rows in (("extra", kept - expected), ("missing", expected - kept)):
+                rows = list(rows.elements())
                 count += len(rows)
                 found += [
                     (model, kind, dict(zip(ROW_FIELDS[model], row, strict=True)))

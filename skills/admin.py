@@ -40,11 +40,14 @@ class TrackerViewSet(ModelViewSet):
     list_select_related = ()
     # True where the inspect view is where the work is done (see ScopedIndexView).
     title_opens_inspect = False
+    # The queryset method that adds a list's computed columns (see ScopedIndexView).
+    row_annotation = None
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             list_select_related=self.list_select_related,
             title_opens_inspect=self.title_opens_inspect,
+            row_annotation=self.row_annotation,
             **kwargs,
         )
 
@@ -252,11 +255,7 @@ class EnrolmentViewSet(TrackerViewSet):
     search_fields = ["trainee__full_name", "trainee__name_hi"]
     add_view_class = views.EnrolmentCreateView
     delete_view_class = views.EnrolmentDeleteView
-    index_view_class = type(
-        "EnrolmentIndexView",
-        (views.ScopedIndexView,),
-        {"get_base_queryset": lambda self: views.ScopedIndexView.get_base_queryset(self).with_attendance()},
-    )
+    row_annotation = "with_attendance"
     form_class = EnrolmentCreateForm
     # Status changes only through the dropout and completion actions, which keep the seat count.
     panels = [FieldPanel("enrolled_on"), FieldPanel("assessment_result")]

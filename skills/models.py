@@ -239,6 +239,8 @@ class Cohort(models.Model):
         indexes = [
             models.Index(fields=["centre", "start_date"]),
             models.Index(fields=["status", "start_date"]),
+            # The state-wide list walks it in its order (then sorts each day's few by centre).
+            models.Index(fields=["start_date"], name="skills_cohort_start_date_idx"),
         ]
 
     def __str__(self):
@@ -541,6 +543,8 @@ class CohortSession(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         constraints = [models.UniqueConstraint(fields=["cohort", "date"], name="session_once_per_day")]
+        # The state-wide list of sessions reads its first page from it instead of sorting them all.
+        indexes = [models.Index(fields=["date"], name="skills_session_date_idx")]
 
     def __str__(self):
         return f"{self.cohort} · {short_date(self.date)}"

@@ -47,8 +47,8 @@ def queries_for(client, url):
 
 
 def listed_rows(client, url):
-    body = client.get(url).content.decode()
-    return body.partition("<tbody")[2].partition("</tbody>")[0].count("<tr")
+    listing = client.get(url).content.decode().partition('<table class="listing')[2]
+    return listing.partition("<tbody")[2].partition("</tbody>")[0].count("<tr")
 
 
 def add_records(centre, count):

@@ -14,7 +14,9 @@ it; the others catch up within CACHE_TIMEOUT. Production shares one cache (setti
 import uuid
 from dataclasses import dataclass
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.http.request import split_domain_port
 from django.utils.translation import get_language
@@ -24,15 +26,44 @@ GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 CACHE_TIMEOUT = 60 * 60
 MISSING = "missing"  # kept for "no such thing", which None (a cache miss) cannot say
 
+# What one request has read from here, so that it asks the shared cache once for each thing: a round
+# trip to Redis costs more than rendering most of a page. It lives from request_started to
+# request_finished only (outside a request, in a command or a task, every read goes to the cache),
+# and a change made during the request replaces its generation here too, so the request that made
+# it sees it. A change made elsewhere while a request runs is seen from the next request, as before.
+request_memo = Local()
+
+
+def start_request_memo(**kwargs):
+    request_memo.values = {}
+
+
+def end_request_memo(**kwargs):
+    request_memo.values = None
+
+
+def memo():
+    return getattr(request_memo, "values", None)
+
 
 def generation():
-    return cache.get(GENERATION_KEY) or new_generation()
+    values = memo()
+    if values is not None and GENERATION_KEY in values:
+        return values[GENERATION_KEY]
+    token = cache.get(GENERATION_KEY) or new_generation()
+    if values is not None:
+        values[GENERATION_KEY] = token
+    return token
 
 
 def new_generation():
     # Random rather than a counter: an evicted counter would start again at values still cached.
     token = uuid.uuid4().hex
     cache.set(GENERATION_KEY, token, None)
+    values = memo()
+    if values is not None:
+        values.clear()  # what was read under the old token is stale
+        values[GENERATION_KEY] = token
     return token
 
 
@@ -47,10 +78,15 @@ def invalidate_chrome():
 def cached(name, build, *parts):
     """build(), kept under the current generation and these parts of the key."""
     key = ":".join([CACHE_PREFIX, generation(), name, *map(str, parts)])
-    value = cache.get(key)
+    values = memo()
+    value = values.get(key) if values is not None else None
+    if value is None:
+        value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, MISSING if value is None else value, CACHE_TIMEOUT)
+    if values is not None:
+        values[key] = value
     return None if value == MISSING else value
 
 
@@ -162,6 +198,8 @@ def connect():
 
     from .models import FooterText, MainMenu, MainMenuItem, SiteSettings
 
+    request_started.connect(start_request_memo, dispatch_uid="chrome_request_started")
+    request_finished.connect(end_request_memo, dispatch_uid="chrome_request_finished")
     page_published.connect(page_changed, dispatch_uid="chrome_page_published")
     page_unpublished.connect(page_changed, dispatch_uid="chrome_page_unpublished")
     post_page_move.connect(page_changed, dispatch_uid="chrome_page_moved")

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -14,14 +15,23 @@ register = template.Library()
 
 @register.simple_tag
 def chrome_settings():
-    """The site settings as `{% get_settings use_default_site=True %}` gives them, from the cache."""
-    return {"website": {"SiteSettings": chrome.site_settings()}}
+    """The site settings as `{% get_settings use_default_site=True %}` gives them, from the cache,
+    read only if something outside the kept fragments shows them."""
+    return {"website": {"SiteSettings": SimpleLazyObject(chrome.site_settings)}}
 
 
 @register.simple_tag
 def chrome_generation():
     """The token the chrome is kept under: a fragment cached under it is replaced when it changes."""
     return chrome.generation()
+
+
+@register.simple_tag(takes_context=True)
+def chrome_page_key(context):
+    """The id of the Wagtail page being shown, which (with the language and the chrome's token)
+    names its kept header; "" for any other view, whose header is not kept."""
+    page = context.get("page")
+    return page.pk if isinstance(page, Page) and page.pk else ""
 
 
 @register.simple_tag(takes_context=True)

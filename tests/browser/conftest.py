@@ -1,5 +1,6 @@
 """Fixtures for the browser suite: one headless Debian Chromium per session, a fresh browser
-context per test, and the live server with the demo site seeded."""
+context per test, and the live server with the site and a small Lucknow built for the journeys
+(tests/browser/builders.py), never the full demo history."""
 
 import os
 import shutil
@@ -97,46 +98,93 @@ def serialized_state_on_this_connection(browser):
         connection._test_serialized_contents = SERIALIZED_STATE["contents"]
 
 
+# Serialized rollback's state when a snapshot puts back every row: JSON for no objects.
+NO_ROWS = "[]"
 SNAPSHOT = {}
 
 
-@pytest.fixture
-def site_url(django_db_serialized_rollback, live_server):
-    """The live server's base URL, with the demo site in the database.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Once the snapshot is taken, serialized rollback writes the migrations' rows before each
+    browser test only for the snapshot to write them again (a second a test on a loaded 2-core
+    machine): give it no rows to write during the test's setup. It still marks the flush after
+    the test as one that must not run post_migrate, as serialized rollback does."""
+    from django.db import DEFAULT_DB_ALIAS, connections
 
-    live_server's database is flushed after each test, which also empties what the
-    migrations wrote (Wagtail's root page, locales, role groups). Serialized rollback
-    restores that state before each test; the first test then seeds the demo data and takes
-    a snapshot of the whole database, which later tests put back instead of seeding again."""
-    from placements.public_figures import invalidate_public_figures
+    from tests.conftest import SERIALIZED_STATE
 
+    if "site_url" not in getattr(item, "fixturenames", ()) or SNAPSHOT.get("database") is None:
+        return (yield)
+    connection = connections[DEFAULT_DB_ALIAS]
+    kept = getattr(connection, "_test_serialized_contents", None) or SERIALIZED_STATE.get("contents")
+    connection._test_serialized_contents = NO_ROWS
+    try:
+        return (yield)
+    finally:
+        connection._test_serialized_contents = kept
+
+
+@pytest.fixture(scope="session")
+def journeys_database(django_db_setup, django_db_blocker):
+    """A snapshot of the database every browser test starts from (tests/browser/snapshot.py), or
+    None where this database has no snapshot: the site and the small Lucknow of
+    tests/browser/builders.py on the session's baseline, built once, before the first browser test.
+
+    live_server's database is flushed after each test, which also empties what the migrations
+    wrote (Wagtail's root page, locales, role groups): each test puts the snapshot back instead of
+    building the data again."""
     from . import snapshot
 
-    database = SNAPSHOT.get("database")
-    if database is None:  # the first test, or a database that has no snapshot
-        seed_on_the_migrations_rows()
+    with django_db_blocker.unblock():
+        build_on_the_session_baseline()
         SNAPSHOT["database"] = snapshot.take()
-    else:
-        database.restore()
-        invalidate_public_figures()  # figures cached during the last test may count its changes
-    url = live_server.url.rstrip("/")
-    warm_up(url)
-    return url
+    return SNAPSHOT["database"]
+
+
+def build_on_the_session_baseline():
+    """The browser tests' rows, on the baseline that tests/conftest.py seeded for the session while
+    nothing has changed it: no test has flushed it, and it holds no demo history (the baseline has
+    no trainees). Otherwise on a baseline seeded again on what the migrations wrote."""
+    from skills.models import Centre, Trainee
+
+    from . import builders
+
+    if Trainee.objects.exists() or not Centre.objects.filter(slug="lucknow").exists():
+        seed_on_the_migrations_rows()
+    builders.lucknow()
 
 
 def seed_on_the_migrations_rows():
-    """The demo site, seeded on what the migrations wrote and nothing else. Before the first flush
-    the database still holds what tests/conftest.py seeded for the other tests (a small baseline of
-    centres and employers), and the demo seeding leaves alone a centre that has trainees."""
     from django.core.management import call_command
     from django.db import connection
 
-    from tests.conftest import seed_demo_site
+    from tests.conftest import SERIALIZED_STATE
+    from tests.factories import seed_baseline
 
     # As TransactionTestCase flushes: sequences kept, so that new rows miss the restored ids.
     call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-    seed_demo_site()
+    connection.creation.deserialize_db_from_string(SERIALIZED_STATE["contents"])
+    seed_baseline()
+
+
+@pytest.fixture
+def site_url(journeys_database, django_db_serialized_rollback, live_server):
+    """The live server's base URL, with the site and the small Lucknow of tests/browser/builders.py
+    in the database: the snapshot put back over the last test's flush, or, where this database
+    has no snapshot, the data built again on the migrations' rows that serialized rollback wrote."""
+    from placements.public_figures import invalidate_public_figures
+
+    from . import builders
+
+    if journeys_database is None:
+        seed_on_the_migrations_rows()
+        builders.lucknow()
+    else:
+        journeys_database.restore()
+    invalidate_public_figures()  # figures cached during the last test may count its changes
+    url = live_server.url.rstrip("/")
+    warm_up(url)
+    return url
 
 
 WARMED_UP = set()

@@ -1,10 +1,10 @@
-"""A copy of the whole test database, taken once the demo site is seeded and put back after each
-browser test's flush: seeding again took about 10 s a test (a few hundred certificate PDFs and the
-bilingual page tree), putting the copy back well under one.
+"""A copy of the whole test database, taken once the first browser test has built its data and put
+back after each browser test's flush: cheaper than building it again (the page tree in both
+languages, the registers, the certificates) before every test.
 
 SQLite's test database is a shared in-memory one: sqlite3's backup API copies it page by page,
 sequences and all. PostgreSQL's tables are copied with COPY, constraints deferred, and their
-sequences set again. Any other database has no snapshot: the caller seeds instead."""
+sequences set again. Any other database has no snapshot: the caller builds the data again."""
 
 import io
 import sqlite3

@@ -3,6 +3,8 @@ item 5): the page checks the Ed25519 signature with WebCrypto against the keys i
 
 import pytest
 
+from .builders import certificates_one_revoked
+
 pytestmark = pytest.mark.browser
 
 
@@ -12,19 +14,6 @@ def verifier(page, site_url, settings):
     settings.SAKHI_NEUTRAL_BASE_URL = settings.WAGTAILADMIN_BASE_URL = site_url
     page.goto(f"{site_url}/certificates/verify/offline/")
     return page
-
-
-def demo_certificates():
-    """Two certificates issued for this host (a credential names its issuer's host), one revoked."""
-    from skills import certificates
-    from tests.factories import CentreFactory
-    from tests.skills.test_certificates import completed_cohort
-
-    cohort = completed_cohort(CentreFactory(slug="testpur", code="TST", district="Testpur"), 2, (10, 10))
-    issued, _skipped = certificates.issue_for_cohort(cohort)
-    valid, revoked = sorted(issued, key=lambda certificate: certificate.pk)
-    certificates.revoke(revoked, "Issued in error")
-    return valid, revoked
 
 
 def check(page, token):
@@ -44,7 +33,7 @@ def tampered(token):
 
 
 def test_offline_a_token_is_valid_and_a_tampered_one_invalid(verifier, context, site_url):
-    valid, _revoked = demo_certificates()
+    valid, _revoked = certificates_one_revoked()
     context.set_offline(True)
     verdict = check(verifier, valid.offline_token)
     assert verdict.get_attribute("data-result") == "valid"
@@ -66,7 +55,7 @@ def test_offline_a_token_is_valid_and_a_tampered_one_invalid(verifier, context, 
 
 
 def test_online_the_status_list_shows_a_revoked_certificate(verifier, site_url):
-    valid, revoked = demo_certificates()
+    valid, revoked = certificates_one_revoked()
     verdict = check(verifier, revoked.offline_token)
     verifier.wait_for_selector("#verifier-status[data-status=revoked]")
     assert verdict.get_attribute("data-result") == "revoked"
@@ -83,6 +72,6 @@ def test_online_the_status_list_shows_a_revoked_certificate(verifier, site_url):
 
 def test_a_token_in_the_address_is_checked_on_arrival(page, site_url, settings):
     settings.SAKHI_NEUTRAL_BASE_URL = settings.WAGTAILADMIN_BASE_URL = site_url
-    valid, _revoked = demo_certificates()
+    valid, _revoked = certificates_one_revoked()
     page.goto(f"{site_url}/certificates/verify/offline/#t={valid.offline_token}")
     page.wait_for_selector("#verifier-verdict[data-result=valid]")

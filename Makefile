@@ -28,7 +28,8 @@ run: seed
 ## make test: the whole suite (unit, integration and browser tests), one worker per core. The
 ## browser tests run in a process of their own: they flush the database and restore a snapshot,
 ## which must not meet what the other tests left in a worker's database.
-## --dist loadgroup and the xdist_group mark on tests/website/test_query_counts.py were meant to keep that module in one worker; they do not yet (both workers build its pages; docs/performance.md, "Test suite").
+## --dist loadgroup: the modules in tests/conftest.py's ONE_WORKER_MODULES go whole to one worker
+## (their costly module fixture is built once), every other test to whichever worker is free.
 TEST_WORKERS ?= auto
 test: install browser-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not production"

@@ -17,7 +17,7 @@ SERIALIZED_STATE = {}
 
 def needs_demo_data(item):
     """Whether a test reads the full demo history (thousands of women): it asks for demo_site or
-    is marked demo_data (the browser tests and the demo seed's own tests). The others build the
+    is marked demo_data (the demo seed's own tests). The others build the
     rows they need with tests.factories on the small baseline of tests.factories.seed_baseline,
     built in seconds where the demo history takes minutes."""
     return (
@@ -43,10 +43,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db)
 
 
+# Modules whose tests share a costly module-scoped fixture: under pytest-xdist (`--dist loadgroup`) each
+# is sent whole to one worker, instead of every worker that draws one of its tests building it again.
+# pytest-xdist 3.8's own xdist_group mark cannot do this under pytest 9: it renames each item through
+# an attribute that pytest 9 no longer reads, so the scheduler never sees the group.
+ONE_WORKER_MODULES = frozenset({"tests/website/test_query_counts.py"})
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModulesInOneWorker(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return ModulesInOneWorker(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
-    # Seed once per test database; tests that roll back keep it. Tests that flush the database
-    # (the browser tests) restore the migrations' rows by serialized rollback and seed again.
+    # Seed once per test database; tests that roll back keep it. The browser tests build their own
+    # small data on this baseline once and put back a snapshot of it after each flush.
     # The migrations' rows, serialized before seeding, for tests that flush (see tests/browser).
     # Under pytest-xdist every worker collects every test, so each seeds what the whole run needs.
     SERIALIZED_STATE.update(

@@ -56,7 +56,9 @@ FORBIDDEN = re.compile(
             rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])" if word.isascii() else re.escape(word)
             for word in FORBIDDEN_WORDS
         ]
-        + [r"(?<![\w.-])(?:181|112)(?![\w.-])"]
+        # The helpline numbers as a person reads or dials them ("181", "tel:112"), not a record's id
+        # inside a path or an attribute ("/candidates/112/", value="112"): ids follow the sequences.
+        + [r"(?<![\w./=\"'-])(?:181|112)(?![\w./\"'-])"]
     ),
     re.IGNORECASE,
 )
@@ -80,6 +82,8 @@ def test_the_forbidden_word_check_can_fail(client, db):
     found = forbidden_words_in(client.get("/").content.decode())
     assert "sakhi" in found and "181" in found
     assert forbidden_words_in("Code 2024-000181 issued 18/11/2024, hash a1812b.css <noscript> xOSCq") == []
+    assert forbidden_words_in('<a href="/employers/candidates/112/"><input value="181">') == []
+    assert forbidden_words_in('Call <a href="tel:112">112</a>') == ["112"]
     assert forbidden_words_in('<link href="/static/css/sakhi.css">') == ["sakhi"]
 
 

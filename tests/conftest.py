@@ -64,6 +64,17 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Just before pytest-django creates the test databases: an in-memory SQLite one is copied from
+    a database migrated once for this code (tests/template_database.py), not migrated again in
+    every worker and every run."""
+    from tests.template_database import copied_from_template
+
+    for connection in connections.all():
+        connection.creation.create_test_db = copied_from_template(connection.creation)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     # Seed once per test database; tests that roll back keep it. The browser tests build their own
     # small data on this baseline once and put back a snapshot of it after each flush.

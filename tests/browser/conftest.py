@@ -203,13 +203,21 @@ def warm_up(url):
 
 @pytest.fixture
 def coordinator_page(page, site_url):
-    """A page logged in to the admin as the demo coordinator of Lucknow."""
-    from website.demo.users import DEMO_PASSWORD, seed_users
+    """A page logged in to the admin as the demo coordinator of Lucknow.
+
+    Logged in as the test client logs in (a session in the database, its cookie given to the
+    browser), not through the login form: the form's journey has tests of its own
+    (test_two_factor.py, test_employer_journey.py), and typing it before every test cost about
+    1.5 s of rendering the login page and the dashboard, with their static files, each time."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from website.demo.users import seed_users
 
     seed_users()
-    page.goto(f"{site_url}/admin/login/")
-    page.fill("input[name=username]", "coordinator")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site_url}/admin/")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": session.key, "value": session.value, "url": site_url}])
     return page

@@ -229,3 +229,105 @@ def certificates_one_revoked():
     valid, revoked = Certificate.objects.filter(enrolment__cohort=cohort).order_by("pk")
     certificates.revoke(revoked, "Issued in error")
     return valid, revoked
+
+
+# For the job pages (tests/browser/test_job_screens.py) and the enrolment list's pages
+# (tests/browser/test_enrolment_list.py).
+
+TO_CERTIFY = ["Anjali Bind", "Bindu Tiwari", "Chhaya Sahu", "Durga Rawat"]
+LEFT_EARLY = "Fatima Ansari"
+
+
+def cohort_to_certify():
+    """A tailoring cohort at Lucknow that ended a month ago and has no certificates yet: TO_CERTIFY
+    attended all its five sessions and completed; LEFT_EARLY dropped out after the first."""
+    today = timezone.localdate()
+    centre = Centre.objects.get(slug="lucknow")
+    register = RegisterNumbers(centre)
+    register.last = 500  # after the numbers lucknow() gave
+    women = consenting_women(centre, [*TO_CERTIFY, LEFT_EARLY], register)
+    start = today - datetime.timedelta(days=120)
+    cohort = CohortFactory(
+        course=Course.objects.filter(trade__slug="tailoring").order_by("pk").first(),
+        centre=centre,
+        start_date=start,
+        end_date=today - datetime.timedelta(days=30),
+        capacity=len(women),
+        status=Cohort.Status.RUNNING,
+    )
+    *completing, leaving = services.enrol(women, cohort, on=start)
+    for number, day in enumerate(every_other_weekday(start, start + datetime.timedelta(days=13))):
+        session = CohortSession.objects.create(cohort=cohort, date=day)
+        services.record_attendance(
+            session, [enrolment.pk for enrolment in completing] + ([leaving.pk] if number == 0 else [])
+        )
+        if number == 0:
+            services.drop_out(leaving, "Found work in a factory", on=day + datetime.timedelta(days=1))
+    for enrolment in completing:
+        services.complete(enrolment, passed=True, result="A", on=cohort.end_date)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.COMPLETED)
+    cohort.refresh_from_db()
+    return cohort
+
+
+MANY_FIRST_NAMES = [
+    "Alka",
+    "Bharti",
+    "Chanchal",
+    "Dimple",
+    "Gayatri",
+    "Hemlata",
+    "Ishrat",
+    "Jaya",
+    "Kusum",
+    "Laxmi",
+    "Manju",
+    "Nisha",
+    "Priyanka",
+    "Renu",
+    "Sarla",
+]
+MANY_SURNAMES = ["Sahu", "Tiwari", "Bind"]
+LATE_JOINER = "Yasmin Qureshi"
+SESSIONS_HELD = 10
+
+
+def cohort_of_many():
+    """A tailoring cohort at Lucknow that started 16 days ago, after every other cohort there (so that
+    its enrolments are the first pages of the enrolment list, newest first): 45 women enrolled on its
+    first day, the k-th of them present at the first k % 11 of its ten sessions, and LATE_JOINER, who
+    joined on the day of the fifth session and came to every one from then on. Returns each woman's
+    attendance as the lists print it, counted from the day she enrolled: {name: "70%"}."""
+    today = timezone.localdate()
+    centre = Centre.objects.get(slug="lucknow")
+    register = RegisterNumbers(centre)
+    register.last = 600
+    names = [f"{first} {surname}" for surname in MANY_SURNAMES for first in MANY_FIRST_NAMES]
+    women = consenting_women(centre, names, register)
+    start = today - datetime.timedelta(days=16)
+    days = [
+        start + datetime.timedelta(days=n)
+        for n in range(16)
+        if (start + datetime.timedelta(days=n)).weekday() < 5
+    ][:SESSIONS_HELD]
+    cohort = CohortFactory(
+        course=Course.objects.filter(trade__slug="tailoring").order_by("pk").first(),
+        centre=centre,
+        start_date=start,
+        end_date=today + datetime.timedelta(days=60),
+        capacity=len(women) + 1,
+        status=Cohort.Status.RUNNING,
+    )
+    enrolments = services.enrol(women, cohort, on=start)
+    (late,) = consenting_women(centre, [LATE_JOINER], register)
+    for number, day in enumerate(days):
+        if number == 4:
+            (late_enrolment,) = services.enrol([late], cohort, on=day)
+            enrolments.append(late_enrolment)
+        present = [enrolment.pk for k, enrolment in enumerate(enrolments[: len(women)]) if number < k % 11]
+        if number >= 4:
+            present.append(late_enrolment.pk)
+        services.take_register(cohort, day, present)
+    attendance = {name: f"{k % 11 * 10}%" for k, name in enumerate(names)}
+    attendance[LATE_JOINER] = "100%"
+    return attendance

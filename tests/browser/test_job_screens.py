@@ -1,0 +1,288 @@
+"""Issue J, item 3 in a real Chromium: the pages of the background jobs. A coordinator starts a
+cohort's certificates, or imports a large file; the request only queues the work, as production's
+worker queue does, and her page follows the job (skills/job-progress.js) until it shows the result.
+The tests are the worker: they run the queue (`manage.py db_worker --batch`) while she watches.
+The same pages on a 390 px phone."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
+
+from . import builders
+from .test_small_screens_and_exit import LAYOUT_PROBLEMS, PHONE
+
+pytestmark = pytest.mark.browser
+
+ISSUE_ALL = "Issue certificates to every eligible trainee"
+CERTIFICATE_JOB = re.compile(r"/admin/skills/certificate-jobs/(\d+)/$")
+IMPORT_JOB = re.compile(r"/admin/skills/import/jobs/(\d+)/$")
+IMPORT_HEADER = [
+    "centre",
+    "register_number",
+    "full_name",
+    "date_of_birth",
+    "trade",
+    "course",
+    "cohort_start",
+    "cohort_end",
+    "status",
+    "completion_date",
+]
+IMPORT_ROWS = 8
+
+
+@pytest.fixture
+def worker(settings):
+    """Tasks queued in the database, as production queues them; the returned function is the worker
+    and runs every task queued so far."""
+    settings.TASKS = DURABLE
+    return run_worker
+
+
+@pytest.fixture
+def cohort(site_url):
+    return builders.cohort_to_certify()
+
+
+def job_status(page):
+    return page.locator("[data-job-progress]")
+
+
+def start_certificates(page, site_url, cohort, clicks=1):
+    page.goto(f"{site_url}/admin/skills_cohort/inspect/{cohort.pk}/")
+    button = page.get_by_role("button", name=ISSUE_ALL)
+    if clicks == 1:
+        button.click()
+    else:
+        # Clicks as a person's double-click lands them: the second on the page still shown while
+        # the first is on its way. (Playwright's dblclick() comes too fast: Chromium folds its
+        # second submission into the first, and only one request leaves.)
+        box = button.bounding_box()
+        for _ in range(clicks):
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(CERTIFICATE_JOB)  # the navigation a second click cut short is not awaited
+    expect(page.get_by_role("link", name="Back to the cohort")).to_be_visible()  # on every job page
+    return int(CERTIFICATE_JOB.search(page.url).group(1))
+
+
+def serials_by_year(centre):
+    from skills.models import Certificate
+
+    years = {}
+    for year, serial in Certificate.objects.filter(centre=centre).values_list("year", "serial"):
+        years.setdefault(year, []).append(serial)
+    return {year: sorted(serials) for year, serials in years.items()}
+
+
+def test_a_cohorts_certificates_made_by_the_worker_while_her_page_follows_then_the_pdf(
+    coordinator_page, site_url, cohort, worker
+):
+    from skills.models import Certificate, CertificateJob
+
+    page = coordinator_page
+    job = start_certificates(page, site_url, cohort)
+
+    expect(job_status(page)).to_contain_text("Waiting to start")
+    expect(page.get_by_label("0 of 5 done")).to_be_visible()
+    assert not Certificate.objects.filter(enrolment__cohort=cohort).exists()
+
+    worker()
+
+    # The page sees the job finish by itself, and shows the result.
+    expect(page.get_by_role("heading", name="4 certificates issued")).to_be_visible()
+    assert page.url.endswith(f"/admin/skills/certificate-jobs/{job}/")
+    issued = page.locator("main li", has=page.locator("a[href*='/admin/skills_certificate/inspect/']"))
+    assert sorted(text.split(": ", 1)[1] for text in issued.all_inner_texts()) == sorted(builders.TO_CERTIFY)
+    expect(page.get_by_role("heading", name="1 enrolment not issued")).to_be_visible()
+    left = page.get_by_role("row", name=re.compile(builders.LEFT_EARLY))
+    expect(left).to_contain_text("Dropped out")
+    expect(left).to_contain_text("not completed")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download all as one PDF for printing").click()
+    download = download_info.value
+    assert download.suggested_filename == f"certificates-LKO-{cohort.pk}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    printed = CertificateJob.objects.get(pk=job).certificates_in_file
+    assert sorted(printed) == sorted(
+        Certificate.objects.filter(enrolment__cohort=cohort).values_list("pk", flat=True)
+    )
+    assert len(printed) == 4
+
+
+def test_a_double_click_on_issue_makes_one_job_and_numbers_with_no_gap_or_twin(
+    coordinator_page, site_url, cohort, worker
+):
+    from skills.models import CertificateJob
+
+    page = coordinator_page
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    before = serials_by_year(cohort.centre)
+
+    start_certificates(page, site_url, cohort, clicks=2)
+
+    assert len([url for url in posts if url.endswith(f"/{cohort.pk}/certificates/")]) == 2  # two clicks sent
+    assert CertificateJob.objects.filter(cohort=cohort).count() == 1
+    worker()
+    expect(page.get_by_role("heading", name="4 certificates issued")).to_be_visible()
+    assert CertificateJob.objects.filter(cohort=cohort).count() == 1
+    after = serials_by_year(cohort.centre)
+    assert sum(map(len, after.values())) == sum(map(len, before.values())) + 4
+    for serials in after.values():
+        assert serials == list(range(1, len(serials) + 1))
+
+
+def import_file(rows, name="lucknow-2018.csv"):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(IMPORT_HEADER)
+    writer.writerows(rows)
+    return {"name": name, "mimeType": "text/csv", "buffer": out.getvalue().encode("utf-8")}
+
+
+def women_of_2018(count, batch="A"):
+    """Rows of women of Lucknow who completed a tailoring cohort in 2018."""
+    from skills.models import Course
+
+    course = Course.objects.filter(trade__slug="tailoring").order_by("pk").first()
+    return [
+        [
+            "lucknow",
+            f"LKO/2018/{batch}{n:03d}",
+            f"Kamla Imported {batch}{n}",
+            (datetime.date(1990, 1, 1) + datetime.timedelta(days=n)).isoformat(),
+            "tailoring",
+            course.title,
+            "2018-01-08",
+            "2018-04-06",
+            "completed",
+            "2018-04-06",
+        ]
+        for n in range(count)
+    ]
+
+
+def upload_for_the_worker(page, site_url, settings, rows, name="lucknow-2018.csv"):
+    """Upload, check and confirm a file over the threshold: on its job's page."""
+    settings.SAKHI_IMPORT_TASK_ROWS = IMPORT_ROWS - 3
+    page.goto(f"{site_url}/admin/skills/import/")
+    page.get_by_label("CSV file").set_input_files(import_file(rows, name))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text(f"The file has {len(rows)} rows and no problems")).to_be_visible()
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_url(IMPORT_JOB)
+
+
+def imported(batch):
+    from skills.models import Enrolment, Trainee
+
+    return (
+        Trainee.objects.filter(register_number__startswith=f"LKO/2018/{batch}").count(),
+        Enrolment.objects.filter(trainee__register_number__startswith=f"LKO/2018/{batch}").count(),
+    )
+
+
+def test_a_large_import_shows_its_progress_page_then_its_result(coordinator_page, site_url, settings, worker):
+    page = coordinator_page
+    upload_for_the_worker(page, site_url, settings, women_of_2018(IMPORT_ROWS))
+
+    expect(job_status(page)).to_contain_text("Waiting to start")
+    expect(page.get_by_text(f"The file has {IMPORT_ROWS} rows. It is imported all at once")).to_be_visible()
+    assert imported("A") == (0, 0)
+
+    worker()
+
+    expect(job_status(page)).to_contain_text(
+        f"Imported lucknow-2018.csv. Rows: {IMPORT_ROWS}. Created: trainees {IMPORT_ROWS}, cohorts 1, "
+        f"enrolments {IMPORT_ROWS}."
+    )
+    assert imported("A") == (IMPORT_ROWS, IMPORT_ROWS)
+    page.get_by_role("link", name="Trainees", exact=True).last.click()
+    page.wait_for_url("**/admin/skills_trainee/")
+
+
+def another_woman_takes_the_register_number_of(row):
+    from skills.models import Centre
+    from tests.factories import TraineeFactory
+
+    TraineeFactory(
+        centre=Centre.objects.get(slug="lucknow"),
+        full_name="Another Woman",
+        register_number=row[1],
+        date_of_birth=datetime.date(1975, 6, 1),
+    )
+
+
+def test_an_import_that_fails_in_the_worker_lists_its_problems_and_imports_nothing(
+    coordinator_page, site_url, settings, worker
+):
+    page = coordinator_page
+    rows = women_of_2018(IMPORT_ROWS, batch="B")
+    upload_for_the_worker(page, site_url, settings, rows)
+    another_woman_takes_the_register_number_of(rows[5])  # before the worker reaches the file
+
+    worker()
+
+    expect(page.get_by_role("alert")).to_contain_text("1 problem was found, so nothing was imported")
+    problem = page.locator("tr", has_text="LKO/2018/B005")
+    expect(problem.locator("td")).to_have_text(
+        ["7", "register_number", re.compile("already belongs to another woman")]
+    )
+    assert imported("B") == (1, 0)  # Another Woman only
+    expect(page.get_by_role("button", name="Check the file")).to_be_visible()
+
+
+# Item 11's phone, on the job pages: nothing wider than the screen, every link and button in reach.
+
+
+@pytest.fixture
+def phone_coordinator(coordinator_page):
+    coordinator_page.set_viewport_size(PHONE)
+    return coordinator_page
+
+
+def test_the_certificate_job_page_fits_a_phone_while_it_waits_and_when_done(
+    phone_coordinator, site_url, cohort, worker
+):
+    page = phone_coordinator
+    start_certificates(page, site_url, cohort)
+    expect(job_status(page)).to_contain_text("Waiting to start")
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+
+    worker()
+
+    expect(page.get_by_role("heading", name="4 certificates issued")).to_be_visible()
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    expect(page.get_by_role("link", name="Download all as one PDF for printing")).to_be_in_viewport(ratio=0)
+    page.get_by_role("link", name="Download a zip of single PDFs").scroll_into_view_if_needed()
+    expect(page.get_by_role("link", name="Download a zip of single PDFs")).to_be_in_viewport()
+
+
+def test_the_import_job_pages_fit_a_phone_waiting_done_and_failed(
+    phone_coordinator, site_url, settings, worker
+):
+    page = phone_coordinator
+    upload_for_the_worker(page, site_url, settings, women_of_2018(IMPORT_ROWS))
+    expect(job_status(page)).to_contain_text("Waiting to start")
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], "waiting"
+    worker()
+    expect(job_status(page)).to_contain_text("Imported lucknow-2018.csv")
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], "done"
+
+    rows = women_of_2018(IMPORT_ROWS, batch="B")
+    upload_for_the_worker(page, site_url, settings, rows, name="lucknow-2018-more.csv")
+    another_woman_takes_the_register_number_of(rows[5])
+    worker()
+    expect(page.get_by_role("alert")).to_contain_text("nothing was imported")
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], "failed"
+    button = page.get_by_role("button", name="Check the file")
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_in_viewport()

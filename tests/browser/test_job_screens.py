@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
@@ -37,12 +38,22 @@ IMPORT_HEADER = [
 IMPORT_ROWS = 8
 
 
+POLL_MS = 3000  # how often skills/job-progress.js asks for the job's page again
+
+
 @pytest.fixture
-def worker(settings):
+def worker(settings, coordinator_page):
     """Tasks queued in the database, as production queues them; the returned function is the worker
-    and runs every task queued so far."""
+    and runs every task queued so far. The coordinator's page then polls at once: its clock is
+    Playwright's, moved on by one polling interval rather than waited out."""
     settings.TASKS = DURABLE
-    return run_worker
+    coordinator_page.clock.install()
+
+    def run():
+        run_worker()
+        coordinator_page.clock.fast_forward(POLL_MS)
+
+    return run
 
 
 @pytest.fixture
@@ -117,6 +128,12 @@ def test_a_cohorts_certificates_made_by_the_worker_while_her_page_follows_then_t
     assert len(printed) == 4
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    # The live server's threads share one in-memory SQLite connection, so two requests' transactions
+    # interleave on it: nothing there can hold the cohort's row for one click (it failed 1 run in 2).
+    reason="row locks are a PostgreSQL feature (SQLite serialises writers); CI runs this on PostgreSQL 15",
+)
 def test_a_double_click_on_issue_makes_one_job_and_numbers_with_no_gap_or_twin(
     coordinator_page, site_url, cohort, worker
 ):
@@ -129,7 +146,9 @@ def test_a_double_click_on_issue_makes_one_job_and_numbers_with_no_gap_or_twin(
 
     start_certificates(page, site_url, cohort, clicks=2)
 
-    assert len([url for url in posts if url.endswith(f"/{cohort.pk}/certificates/")]) == 2  # two clicks sent
+    # Usually both clicks leave as requests; when the first answer comes back before the second
+    # click lands, the second is a click on the job's page (1 run in 3 on PostgreSQL). Either way:
+    assert 1 <= len([url for url in posts if url.endswith(f"/{cohort.pk}/certificates/")]) <= 2
     assert CertificateJob.objects.filter(cohort=cohort).count() == 1
     worker()
     expect(page.get_by_role("heading", name="4 certificates issued")).to_be_visible()

@@ -6,9 +6,10 @@ summaries the outcome reports read.
     createdb sakhi_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sakhi_bench .venv/bin/python benchmarks/generate_state_dataset.py
 
-It migrates the database, loads the demo centres and trades, then streams the rest with COPY (on
-SQLite, with plain INSERTs and without the follow-ups, which are written in PostgreSQL's SQL: enough
-for benchmarks/smoke.py). Each row names only the columns the data set decides; every other column
+It migrates the database, loads the demo centres and trades, then writes the rest a centre at a time
+through the import's own bulk writer, skills.importer.inserting.insert_rows (COPY on PostgreSQL; on
+SQLite, bulk_create and no follow-ups, which are written in PostgreSQL's SQL: enough for
+benchmarks/smoke.py). Each row names only the columns the data set decides; every other column
 gets its model default, so a field added with a default does not break the generator.
 It refuses to run on a database that already holds tracker data; on a data set made by an older
 version it adds what is missing (outcomes, then follow-ups).
@@ -36,6 +37,7 @@ from placements import summaries  # noqa: E402
 from placements.models import FollowUp, Placement, SelfEmployment, TrainedWoman  # noqa: E402
 from skills.demo import seed_centres_and_trades  # noqa: E402
 from skills.demo_tracker import COURSES, FIRST_NAMES, SURNAMES  # noqa: E402
+from skills.importer.inserting import insert_rows  # noqa: E402
 from skills.models import (  # noqa: E402
     AttendanceMark,
     Centre,
@@ -61,49 +63,32 @@ def letters(n):
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
-class Rows:
-    """The rows of one model's table, each given as the fields the data set decides; the other
-    columns get the model's defaults (and NOW for auto_now fields)."""
+class Table:
+    """The rows of one model's table, each given as the fields the data set decides, written by the
+    import's own bulk writer (skills.importer.inserting.insert_rows: COPY on PostgreSQL, every value
+    prepared as its field prepares it); the other columns get the model's defaults. auto_now fields
+    get NOW, so that the data set is the same on whatever day it is made."""
 
-    def __init__(self, model, with_id=True):
+    def __init__(self, model):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
-        self.defaults = {
-            f.attname: NOW
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            else f.get_default()
-            for f in self.fields
+        self.stamps = {
+            field.attname: NOW
+            for field in model._meta.concrete_fields
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         }
         self.rows = []
+        self.written = 0
 
     def add(self, **values):
-        unknown = values.keys() - self.defaults.keys()
-        if unknown:
-            raise TypeError(f"{self.model.__name__} has no field {', '.join(sorted(unknown))}")
-        self.rows.append(tuple(values.get(name, default) for name, default in self.defaults.items()))
+        self.rows.append({**self.stamps, **values})
 
-    def copy(self):
-        """Write the rows (COPY on PostgreSQL, INSERT elsewhere) and return how many."""
-        table = self.model._meta.db_table
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(self.fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", self.rows)
-        return len(self.rows)
-
-
-def reset_sequence(table):
-    if connection.vendor != "postgresql":
-        return  # SQLite's AUTOINCREMENT follows the largest id inserted
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-        )
+    def write(self):
+        """Write the rows added since the last write and return how many this table has had in all.
+        Written a centre at a time, so that the whole data set is never held in memory at once;
+        each table still gets its rows in the same order."""
+        self.written += len(insert_rows(self.model, self.rows))
+        self.rows = []
+        return self.written
 
 
 def load_outcomes(rng):
@@ -115,7 +100,7 @@ def load_outcomes(rng):
             " GROUP BY trainee_id ORDER BY trainee_id"
         )
         completed = cursor.fetchall()
-    jobs, businesses = Rows(Placement, with_id=False), Rows(SelfEmployment, with_id=False)
+    jobs, businesses = Table(Placement), Table(SelfEmployment)
     for trainee_id, finished in completed:
         if rng.random() > 0.6:
             continue
@@ -140,8 +125,8 @@ def load_outcomes(rng):
                 start_date=start,
                 end_date=end,
             )
-    print(f"  placements       {jobs.copy():>10,}")
-    print(f"  self-employment  {businesses.copy():>10,}")
+    print(f"  placements       {jobs.write():>10,}")
+    print(f"  self-employment  {businesses.write():>10,}")
     load_follow_ups()
 
 
@@ -272,8 +257,15 @@ def main():
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM skills_cohort")
         cohort_id = cursor.fetchone()[0]
 
-    trainee_rows, cohort_rows, enrolment_rows = Rows(Trainee), Rows(Cohort), Rows(Enrolment)
-    session_rows, mark_rows = Rows(CohortSession), Rows(AttendanceMark, with_id=False)
+    tables = {
+        "trainees": Table(Trainee),
+        "cohorts": Table(Cohort),
+        "enrolments": Table(Enrolment),
+        "sessions": Table(CohortSession),
+        "attendance marks": Table(AttendanceMark),
+    }
+    trainee_rows, cohort_rows, enrolment_rows = tables["trainees"], tables["cohorts"], tables["enrolments"]
+    session_rows, mark_rows = tables["sessions"], tables["attendance marks"]
     enrolment_id = session_id = 0
     for centre in centres:
         first_trainee = trainee_id + 1
@@ -360,21 +352,10 @@ def main():
                                     session_id=session_id, enrolment_id=enrolment, present=rng.random() < 0.9
                                 )
 
-    loaded = {
-        "trainees": trainee_rows.copy(),
-        "cohorts": cohort_rows.copy(),
-        "enrolments": enrolment_rows.copy(),
-        "sessions": session_rows.copy(),
-        "attendance marks": mark_rows.copy(),
-    }
-    for table in (
-        "skills_trainee",
-        "skills_cohort",
-        "skills_enrolment",
-        "skills_cohortsession",
-        "skills_attendancemark",
-    ):
-        reset_sequence(table)
+        for table in tables.values():
+            table.write()
+
+    loaded = {name: table.written for name, table in tables.items()}
     load_outcomes(rng)
     load_summaries()
     elapsed = time.perf_counter() - started

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import log
 
 from . import certificates, credentials, tasks
 from .forms import RevokeForm
@@ -122,28 +121,26 @@ class CertificateJobDownloadView(View):
                 ),
             )
             return redirect(job.get_absolute_url())
-        stream = job.file.open("rb")  # opened first: the trail never shows a download that failed
-        for certificate in printed:
-            log(
-                instance=certificate,
-                action="sakhi.certificate_download",
-                user=request.user,
-                data={"file": "cohort PDF", "job": job.pk},
-            )
-        response = FileResponse(
-            stream,
-            as_attachment=True,
+        return private_file_response(
+            request,
+            list(printed),
+            job.file,
+            action="sakhi.certificate_download",
             filename=f"certificates-{job.cohort.centre.code}-{job.cohort_id}.pdf",
             content_type="application/pdf",
+            data={"file": "cohort PDF", "job": job.pk},
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
+
+
+COHORT_DOWNLOADS = {"pdf": "application/pdf", "zip": "application/zip"}
 
 
 class CohortCertificatesDownloadView(View):
     """All valid certificates of a cohort: one combined PDF for printing, or a zip of PDFs."""
 
     def get(self, request, pk, fmt):
+        if fmt not in COHORT_DOWNLOADS:
+            raise Http404
         cohort = get_object_or_404(scoped_queryset(request, Cohort, "view"), pk=pk)
         issued = list(
             Certificate.objects.valid()
@@ -159,20 +156,20 @@ class CohortCertificatesDownloadView(View):
         if not issued:
             messages.error(request, _("No certificates have been issued for this cohort yet."))
             return redirect(cohort_url(cohort.pk))
-        for certificate in issued:
-            log(instance=certificate, action="sakhi.certificate_download", user=request.user)
         from .certificate_pdf import build_zip, render_combined
 
-        name = f"certificates-{cohort.centre.code}-{cohort.pk}"
         if fmt == "pdf":
-            contents = [certificates.certificate_content(c) for c in issued]
-            response = HttpResponse(render_combined(contents), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-            return response
-        files = [(f"{c.number}.pdf", read_pdf(c)) for c in issued]
-        response = HttpResponse(build_zip(files), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-        return response
+            made = render_combined([certificates.certificate_content(c) for c in issued])
+        else:
+            made = build_zip([(f"{c.number}.pdf", read_pdf(c)) for c in issued])
+        return private_file_response(
+            request,
+            issued,
+            made,
+            action="sakhi.certificate_download",
+            filename=f"certificates-{cohort.centre.code}-{cohort.pk}.{fmt}",
+            content_type=COHORT_DOWNLOADS[fmt],
+        )
 
 
 def read_pdf(certificate):
@@ -202,16 +199,15 @@ class CertificateCredentialDownloadView(View):
         certificate = get_object_or_404(scoped_queryset(request, Certificate, "view"), pk=pk)
         if not certificate.credential:  # issued before credentials were signed
             raise Http404
-        log(
-            instance=certificate,
+        return private_file_response(
+            request,
+            certificate,
+            certificate.credential.encode(),
             action="sakhi.certificate_download",
-            user=request.user,
+            filename=f"{certificate.number}.jwt",
+            content_type=credentials.JWT_MEDIA_TYPE,
             data={"file": "credential"},
         )
-        response = HttpResponse(certificate.credential, content_type=credentials.JWT_MEDIA_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class RevokeCertificateView(ActionView, FormView):

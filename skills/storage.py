@@ -2,15 +2,17 @@
 On local disk by default, in an S3-compatible bucket when SAKHI_S3_BUCKET is set
 (skills/object_storage.py); either way staff download them through private_file_response."""
 
+import mimetypes
 import posixpath
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
 from wagtail.log_actions import log
 
 from core.uploads import DocumentField, PrivateFileInput
@@ -86,16 +88,32 @@ class PrivateFileField(models.FileField):
         )
 
 
-def private_file_response(request, instance, field_file, *, action, filename=None, data=None):
-    """The one way staff download a private file: the caller has found `instance` through the
-    permission-scoped queryset; this opens the file from the private storage (disk or bucket),
-    writes the download into the audit trail against `instance` as `action`, and streams the
-    bytes through the app server as an attachment that no cache keeps. Opened before it is
-    logged, so that the trail never shows a download of a file that could not be read."""
-    stream = field_file.open("rb")
-    log(instance=instance, action=action, user=request.user, data=data)
-    response = FileResponse(
-        stream, as_attachment=True, filename=filename or posixpath.basename(field_file.name)
-    )
+def private_file_response(request, audited, source, *, action, filename=None, content_type=None, data=None):
+    """The one way staff download private files. `audited` is the instance, or the instances, whose
+    personal data the download holds, found by the caller through the permission-scoped queryset:
+    each gets one entry in the audit trail, as `action` with `data`. `source` is a stored file,
+    opened from the private storage (disk or bucket) and streamed through the app server, or the
+    bytes the caller made for this download from stored ones (a combined PDF, a zip). Either way
+    the answer is an attachment that no cache keeps, and the file is opened (or made) before
+    anything is logged, so that the trail never shows a download that could not be read."""
+    instances = [audited] if isinstance(audited, models.Model) else list(audited)
+    if not instances:
+        raise ValueError("A private download is audited against the records it holds; none was given.")
+    if isinstance(source, bytes):
+        filename = filename or "download"
+        response = HttpResponse(
+            source,
+            content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = FileResponse(
+            source.open("rb"),
+            as_attachment=True,
+            filename=filename or posixpath.basename(source.name),
+            content_type=content_type,
+        )
+    for instance in instances:
+        log(instance=instance, action=action, user=request.user, data=data)
     response["Cache-Control"] = "private, no-store"
     return response

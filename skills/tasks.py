@@ -244,14 +244,15 @@ def import_in_job(job):
         locked.status = JobStatus.DONE if result.ok else JobStatus.FAILED
         locked.finished_at = timezone.now()
         locked.rows = result.rows or locked.rows
-        for count in (
-            "created_trainees",
-            "created_cohorts",
-            "created_courses",
-            "created_enrolments",
-            "unchanged",
-        ):
-            setattr(locked, count, getattr(result, count))
+        if result.ok:  # a refused import created nothing, whatever it counted before the refusal
+            for count in (
+                "created_trainees",
+                "created_cohorts",
+                "created_courses",
+                "created_enrolments",
+                "unchanged",
+            ):
+                setattr(locked, count, getattr(result, count))
         locked.problems = [
             [problem.line, problem.column, str(problem.message)] for problem in result.problems
         ]

@@ -16,6 +16,7 @@ from .results import Problem
 
 @dataclass
 class PlannedEnrolment:
+    line: int
     centre_id: int
     person: Person
     run: Run
@@ -139,7 +140,7 @@ class Plan:
             counts["unchanged"] += 1
             return
         self.enrolments.append(
-            PlannedEnrolment(centre.pk, person, run, status, enrolled_on, completed_on, dropout_reason)
+            PlannedEnrolment(line, centre.pk, person, run, status, enrolled_on, completed_on, dropout_reason)
         )
         if status != Enrolment.Status.DROPPED:
             run.taken += 1

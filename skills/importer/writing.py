@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 from core import changes
 
 from ..models import Cohort, Course, Enrolment, Trainee
+from . import refusals
 from .checks import check_file
 from .existing import seats_held
 from .inserting import BATCH_SIZE, insert_rows
@@ -40,17 +41,7 @@ def import_records(source, user=None, dry_run=False, progress=None, today=None):
             if result.ok:
                 write(plan, user, progress)
     except (IntegrityError, DataError) as error:  # clean_cell should leave the database nothing to refuse
-        result.problems.append(
-            Problem(
-                None,
-                "",
-                _(
-                    "The database refused the import, so nothing was changed: %(error)s. "
-                    "Records may have changed meanwhile; check the file again."
-                )
-                % {"error": error},
-            )
-        )
+        result.problems.append(refusals.problem(error))
     return result
 
 
@@ -75,7 +66,8 @@ def write(plan, user=None, progress=None):
     Cohort.objects.bulk_create([run.new for run in new_runs], batch_size=BATCH_SIZE)
     for run in new_runs:
         run.pk = run.new.pk
-    trainee_ids = insert_rows(Trainee, [person.new for person in people], written)
+    with refusals.lines_of_rows([person.line for person in people]):
+        trainee_ids = insert_rows(Trainee, [person.new for person in people], written)
     for person, pk in zip(people, trainee_ids, strict=True):
         person.pk = pk
     enrolments = [
@@ -89,7 +81,8 @@ def write(plan, user=None, progress=None):
         }
         for enrolment in plan.enrolments
     ]
-    insert_rows(Enrolment, enrolments, written)
+    with refusals.lines_of_rows([enrolment.line for enrolment in plan.enrolments]):
+        insert_rows(Enrolment, enrolments, written)
     recount_seats([run.pk for run in runs])
     # Written in bulk, without a save() per row: say so to what counts them (core.changes).
     changes.changed(changes.RECORDS_IMPORTED, [enrolment.person.pk for enrolment in plan.enrolments])

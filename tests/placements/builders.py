@@ -199,13 +199,8 @@ def write_work(women_and_work):
     for trainee, work in women_and_work:
         for item in work:
             if isinstance(item, Job):
-                outcome = Placement(
-                    trainee=trainee,
-                    employer_name="Figure Stores",
-                    job_title="Helper",
-                    monthly_pay=item.pay,
-                    start_date=item.start,
-                    end_date=item.end,
+                outcome = job_of(
+                    trainee, item.start, pay=item.pay, end=item.end, employer="Figure Stores", title="Helper"
                 )
             else:
                 outcome = SelfEmployment(
@@ -236,6 +231,19 @@ def write_work(women_and_work):
                 )
             )
     FollowUp.objects.bulk_create(follow_ups)
+
+
+def job_of(woman, start, *, pay=9000, end=None, employer="Mill", title="Weaver"):
+    """Her salaried job from `start` (to `end`: None, still in it), not saved yet: record it
+    through placements.services.record_outcome, or write many in bulk."""
+    return Placement(
+        trainee=woman,
+        employer_name=employer,
+        job_title=title,
+        monthly_pay=pay,
+        start_date=start,
+        end_date=end,
+    )
 
 
 def centre_pages(centre, hindi):

@@ -141,14 +141,7 @@ def random_history(rng, centres, women=30):
             starts.append(start)
             end = start + datetime.timedelta(days=rng.randint(0, 500)) if rng.random() < 0.4 else None
             if rng.random() < 0.5:
-                outcome = Placement(
-                    trainee=trainee,
-                    employer_name="Shop",
-                    job_title="Helper",
-                    monthly_pay=rng.randint(5000, 15000),
-                    start_date=start,
-                    end_date=end,
-                )
+                outcome = builders.job_of(trainee, start, pay=rng.randint(5000, 15000), end=end)
             else:
                 outcome = SelfEmployment(
                     trainee=trainee,
@@ -307,15 +300,7 @@ def test_enrolling_completing_dropping_and_a_stopped_follow_up_update_the_summar
     skills_services.drop_out(dropped, "Moved away", on=datetime.date(2024, 2, 1))
     skills_services.complete(enrolment, passed=True, on=datetime.date(2024, 3, 1))
     assert TrainedWoman.objects.filter(trainee=woman).exists()
-    job = services.record_outcome(
-        Placement(
-            trainee=woman,
-            employer_name="Shop",
-            job_title="Helper",
-            monthly_pay=8000,
-            start_date=datetime.date(2024, 4, 1),
-        )
-    )
+    job = services.record_outcome(builders.job_of(woman, datetime.date(2024, 4, 1), pay=8000))
     services.record_follow_up(
         job.follow_ups.get(months=3), result=FollowUp.Result.STOPPED, on=datetime.date(2024, 7, 5)
     )
@@ -439,15 +424,7 @@ def test_two_coordinators_recording_outcomes_for_one_woman_at_once_leave_one_set
 
         try:
             with transaction.atomic():
-                services.record_outcome(
-                    Placement(
-                        trainee=trainee,
-                        employer_name="Mill",
-                        job_title="Weaver",
-                        monthly_pay=9000,
-                        start_date=datetime.date(2024, 6, 1),
-                    )
-                )
+                services.record_outcome(builders.job_of(trainee, datetime.date(2024, 6, 1)))
                 first_written.set()
                 second_started.wait(5)
                 time.sleep(0.5)  # the second is now waiting for this one

@@ -17,6 +17,7 @@ from skills import services as skills_services
 from skills.models import Cohort, Course, Enrolment, Trade, Trainee
 from tests.factories import CentreFactory, TradeFactory
 
+from .builders import job_of
 from .test_summaries import assert_summaries_current, random_history, summary_rows
 
 # Statements per table rewritten: PostgreSQL deletes the stale rows inside the INSERT's WITH clause;
@@ -59,13 +60,7 @@ def weaving(db):
 
 def test_an_outcome_saved_rewrites_her_spells_alone_in_few_statements(weaving):
     woman = trained_woman(*weaving)
-    job = Placement(
-        trainee=woman,
-        employer_name="Mill",
-        job_title="Weaver",
-        monthly_pay=9000,
-        start_date=datetime.date(2024, 6, 1),
-    )
+    job = job_of(woman, datetime.date(2024, 6, 1))
     with CaptureQueriesContext(connection) as saved:
         services.record_outcome(job)
     job.monthly_pay = 9500
@@ -153,15 +148,7 @@ def import_women(centre, courses, count, rng):
                 )
             )
         if rng.random() < 0.5:
-            outcomes.append(
-                Placement(
-                    trainee=woman,
-                    employer_name="Mill",
-                    job_title="Weaver",
-                    monthly_pay=8000,
-                    start_date=datetime.date(2023, rng.randint(4, 12), 1),
-                )
-            )
+            outcomes.append(job_of(woman, datetime.date(2023, rng.randint(4, 12), 1), pay=8000))
     Enrolment.objects.bulk_create(enrolments)
     Placement.objects.bulk_create(outcomes)
     return [woman.pk for woman in women]
@@ -185,15 +172,7 @@ def test_the_import_rewrites_any_number_of_women_in_the_same_statements(weaving,
 def test_the_import_takes_more_women_than_a_statement_takes_parameters(weaving):
     """PostgreSQL takes at most 65,535 parameters in a statement: the women are one of them."""
     woman = trained_woman(*weaving)
-    services.record_outcome(
-        Placement(
-            trainee=woman,
-            employer_name="Mill",
-            job_title="Weaver",
-            monthly_pay=9000,
-            start_date=datetime.date(2024, 6, 1),
-        )
-    )
+    services.record_outcome(job_of(woman, datetime.date(2024, 6, 1)))
     TrainedWoman.objects.filter(trainee=woman).delete()
     WorkSpell.objects.filter(trainee=woman).delete()
     unknown = range(woman.pk + 1, woman.pk + 70_001)  # ids of no one: nothing to write for them

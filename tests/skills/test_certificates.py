@@ -17,6 +17,7 @@ from skills.models import (
     Cohort,
     CohortSession,
     Course,
+    TrackerLogEntry,
     Trainee,
 )
 from tests.factories import CentreFactory, TradeFactory
@@ -222,6 +223,40 @@ def test_coordinator_issues_a_cohort_in_one_click_and_downloads_pdf_and_zip(clie
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     archive = client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "zip"]))
     assert archive["Content-Type"] == "application/zip" and archive.content.startswith(b"PK")
+
+
+def test_a_cohorts_certificates_are_one_private_download_with_one_audit_entry_each(client, centre):
+    cohort = completed_cohort(centre, size=2, attended=(10, 10))
+    issued, _ = certificates.issue_for_cohort(cohort)
+    coordinator = coordinator_of(centre, username="coordinator.testpur")
+    client.force_login(coordinator)
+
+    for fmt, content_type, starts in (("pdf", "application/pdf", b"%PDF"), ("zip", "application/zip", b"PK")):
+        response = client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, fmt]))
+        assert response.status_code == 200
+        assert (response["Content-Type"], response.content[: len(starts)]) == (content_type, starts)
+        assert response["Content-Disposition"] == f'attachment; filename="certificates-TST-{cohort.pk}.{fmt}"'
+        assert response["Cache-Control"].startswith(
+            "private, no-store"
+        )  # the view's own, not only the admin's
+    entries = TrackerLogEntry.objects.filter(action="sakhi.certificate_download")
+    assert sorted((int(e.object_id), e.user_id, e.data) for e in entries) == sorted(
+        (c.pk, coordinator.pk, {}) for c in issued * 2
+    )
+
+
+def test_a_cohorts_zip_that_cannot_be_read_is_not_in_the_audit_trail(client, centre):
+    cohort = completed_cohort(centre, size=2, attended=(10, 10))
+    issued, _ = certificates.issue_for_cohort(cohort)
+    issued[1].pdf.storage.delete(issued[1].pdf.name)
+    client.force_login(coordinator_of(centre, username="coordinator.testpur"))
+
+    with pytest.raises(FileNotFoundError):
+        client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "zip"]))
+    assert (
+        client.get(reverse("skills_cohort:certificates_download", args=[cohort.pk, "exe"])).status_code == 404
+    )
+    assert not TrackerLogEntry.objects.filter(action="sakhi.certificate_download").exists()
 
 
 def test_issue_certificates_command(centre, capsys):

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from wagtail.log_actions import registry as log_registry
 
@@ -497,3 +498,34 @@ def test_formula_cells_are_stored_as_given_and_exported_as_text(client, coordina
     (cell,) = [line[2] for line in sheet.iter_rows(min_row=2) if line[1].value == "F/1"]
     # Text, not a formula: the one writer (core/exports.py) quotes it the same way in both formats.
     assert (cell.value, cell.data_type) == ("'" + formula, "s")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite stores a text of any length; CI runs this on PostgreSQL 15",
+)
+def test_a_value_the_database_refuses_is_named_by_kind_and_line_and_not_quoted(db, tmp_path, monkeypatch):
+    """Were a check to let a value through that the column cannot hold, PostgreSQL's refusal quotes
+    it ("COPY skills_enrolment, line 2, column dropout_reason: …"); the command says only what kind
+    of refusal it was and on which line of the file."""
+    from skills.importer import cells
+
+    monkeypatch.setitem(cells.MAX_LENGTHS, "dropout_reason", 10_000)  # the check that would stop it
+    reason = "She moved to her sister's village near the river " * 10
+    path = tmp_path / "records.csv"
+    path.write_text(
+        csv_text(row(), row("Rani Devi", "T/2017/002", status="dropped", completed="", reason=reason)),
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    before = counts()
+
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_records", str(path), stderr=err, stdout=io.StringIO())
+
+    assert (
+        "line 3: The database refused the import (a value is too long), so nothing was changed."
+        in err.getvalue()
+    )
+    assert "river" not in err.getvalue() and "dropout_reason" not in err.getvalue()
+    assert counts() == before

@@ -229,3 +229,38 @@ def test_two_workers_running_one_import_at_the_same_moment_import_it_once(django
     )
     assert imported(centre) == (5, 5)
     assert uploads() == []
+
+
+def test_a_refusal_by_the_database_is_kept_as_its_kind_and_line_never_its_text(
+    client, coordinator, centre, monkeypatch
+):
+    """A woman another coordinator adds between the import's checks and its writing: the database
+    refuses the import, and the job keeps the refusal's kind and, where the database says it (COPY
+    on PostgreSQL), the line; never the database's own text, which on PostgreSQL quotes her centre
+    and register number. The job's counts say that nothing was created."""
+    from skills.importer import writing
+    from tests.factories import TraineeFactory
+
+    checked = writing.check_file
+
+    def then_someone_else_writes(*args, lock=False, **kwargs):
+        plan = checked(*args, lock=lock, **kwargs)
+        if lock:  # the import itself, after its checks found the register number free
+            TraineeFactory(centre=centre, full_name="Someone Else", register_number="IMP/2018/002")
+        return plan
+
+    monkeypatch.setattr(writing, "check_file", then_someone_else_writes)
+    client.force_login(coordinator)
+    preview_and_confirm(client, records(centre, 4))
+
+    job = ImportJob.objects.get()
+    line = 4 if connection.vendor == "postgresql" else None  # the header is line 1; IMP/2018/002 is line 4
+    message = (
+        "The database refused the import (a duplicate of a record in the tracker), so nothing was "
+        "changed. Records may have changed meanwhile; check the file again."
+    )
+    assert (job.status, job.problems) == (JobStatus.FAILED, [[line, "", message]])
+    assert "IMP/2018/002" not in str(job.problems)
+    created = (job.created_trainees, job.created_cohorts, job.created_courses, job.created_enrolments)
+    assert created == (0, 0, 0, 0)
+    assert imported(centre) == (0, 0)

@@ -125,7 +125,10 @@ def tracker_urls(centre, later_page):
         "/admin/skills_enrolment/?status=completed&year=2024",
         f"/admin/skills_enrolment/?status=completed&year=2024&{p}",
         f"/admin/skills_enrolment/?cohort={cohort.pk}",
+        # Sorted by attendance across every cohort the address asks for it in vain (the list keeps
+        # its own order: the sort waits for one cohort, skills.views.ScopedIndexView); in one cohort.
         "/admin/skills_enrolment/?ordering=-attendance_percent",
+        f"/admin/skills_enrolment/?cohort={cohort.pk}&ordering=-attendance_percent",
         "/admin/skills_cohortsession/",
         f"/admin/skills_cohortsession/?{p}",
         "/admin/skills_cohortsession/?q=Tailoring",

@@ -40,14 +40,19 @@ class TrackerViewSet(ModelViewSet):
     list_select_related = ()
     # True where the inspect view is where the work is done (see ScopedIndexView).
     title_opens_inspect = False
-    # The queryset method that adds a list's computed columns (see ScopedIndexView).
+    # The queryset method that adds a list's computed columns, and the filter that must narrow
+    # the list before it may be sorted by them, with why (see ScopedIndexView).
     row_annotation = None
+    computed_sort_filter = None
+    computed_sort_note = ""
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             list_select_related=self.list_select_related,
             title_opens_inspect=self.title_opens_inspect,
             row_annotation=self.row_annotation,
+            computed_sort_filter=self.computed_sort_filter,
+            computed_sort_note=self.computed_sort_note,
             **kwargs,
         )
 
@@ -183,6 +188,7 @@ class TraineeViewSet(TrackerViewSet):
         "consent_follow_up",
     ]
     search_fields = ["full_name", "name_hi", "register_number"]
+    index_view_class = views.TraineeIndexView
     add_view_class = views.TraineeCreateView
     edit_view_class = views.TraineeEditView
     inspect_view_class = views.TraineeInspectView
@@ -256,6 +262,8 @@ class EnrolmentViewSet(TrackerViewSet):
     add_view_class = views.EnrolmentCreateView
     delete_view_class = views.EnrolmentDeleteView
     row_annotation = "with_attendance"
+    computed_sort_filter = "cohort"
+    computed_sort_note = _("open one cohort's enrolments to sort by it")
     form_class = EnrolmentCreateForm
     # Status changes only through the dropout and completion actions, which keep the seat count.
     panels = [FieldPanel("enrolled_on"), FieldPanel("assessment_result")]

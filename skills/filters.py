@@ -1,7 +1,6 @@
 """Filters for the tracker's admin lists (django-filter through Wagtail's filter sets)."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -66,19 +65,25 @@ class TraineeFilterSet(CentreScopedFilterSet):
     def by_enrolment(self, queryset, name, value):
         return queryset  # applied together in filter_queryset
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    @property
+    def enrolment_conditions(self):
+        """What the one enrolment must meet, from the valid form's trade, status and year."""
         data = self.form.cleaned_data
         conditions = {
             "cohort__course__trade": data.get("trade"),
             "status": data.get("status"),
             "enrolled_on__year": data.get("year"),
         }
-        conditions = {key: value for key, value in conditions.items() if value not in (None, "")}
-        if conditions:
-            matching = Enrolment.objects.filter(trainee=OuterRef("pk"), **conditions)
-            queryset = queryset.filter(Exists(matching))
-        return queryset
+        return {key: value for key, value in conditions.items() if value not in (None, "")}
+
+    def filter_queryset(self, queryset):
+        queryset = self.filter_but_enrolments(queryset)
+        conditions = self.enrolment_conditions
+        return queryset.with_an_enrolment(**conditions) if conditions else queryset
+
+    def filter_but_enrolments(self, queryset):
+        """The women the other filters (her centre) leave, before the enrolment conditions."""
+        return super().filter_queryset(queryset)
 
 
 class EnrolmentFilterSet(CentreScopedFilterSet):

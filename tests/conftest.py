@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(items):
 # is sent whole to one worker, instead of every worker that draws one of its tests building it again.
 # pytest-xdist 3.8's own xdist_group mark cannot do this under pytest 9: it renames each item through
 # an attribute that pytest 9 no longer reads, so the scheduler never sees the group.
-ONE_WORKER_MODULES = frozenset({"tests/website/test_query_counts.py"})
+ONE_WORKER_MODULES = frozenset({"tests/website/test_query_counts.py", "tests/website/test_demo_seed.py"})
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -16,8 +16,10 @@ The load comes from --concurrency client processes, each asking again as soon as
 (a new connection each time: gunicorn's sync workers close it), for --seconds per page. Printed per
 page: requests a second, the median and 99th-percentile latency, the SQL queries one request makes
 (counted in this process through Django's test client on the same database and cache), and the
-ratio of its requests a second to the baseline's. Target: warm, every page at least 5x the baseline.
-The client shares the machine with the servers, so figures are for comparison within one run."""
+ratio of its requests a second to the baseline's. Targets: cold, every page at least 1x the baseline;
+warm, at least 5x. The client shares the machine with the servers, so figures are for comparison
+within one run. A cold page's queries are its second request's: its content is kept too, until what
+it shows changes (templates/base.html), so most read none."""
 
 import argparse
 import contextlib
@@ -40,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.production.topology import Topology, free_port, wait_for_port  # noqa: E402
 
-TARGET_RATIO = 5
+TARGET_RATIOS = {"cold": 1, "warm": 5}
 PAGES = ["/", "/courses/", "{course}", "/news/", "{news}", "/vacancies/", "/centres/", "/hi/"]
 
 
@@ -277,11 +279,13 @@ def main():
             shutil.rmtree(workdir, ignore_errors=True)
 
     print_table(paths, results, queries, baseline, baseline_queries, seconds, concurrency, args.workers)
-    missed = [path for path in paths if results["warm"][path][0] < TARGET_RATIO * baseline[0]]
-    if missed and not args.smoke:
-        print(f"Below {TARGET_RATIO}x the baseline when warm: {', '.join(missed)}")
-        return 1
-    return 0
+    failed = False
+    for mode, ratio in TARGET_RATIOS.items():
+        missed = [path for path in paths if results[mode][path][0] < ratio * baseline[0]]
+        if missed:
+            print(f"Below {ratio}x the baseline {mode}: {', '.join(missed)}")
+            failed = True
+    return 1 if failed and not args.smoke else 0
 
 
 def print_table(paths, results, queries, baseline, baseline_queries, seconds, concurrency, workers):

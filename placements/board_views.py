@@ -6,6 +6,7 @@ with her consent, so no one needs the employer's contact details from here."""
 from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -59,14 +60,20 @@ def requested_page(request):
 @require_GET
 def vacancy_board(request):
     vacancy_filter = VacancyFilter(request.GET or None, queryset=on_the_board())
-    first_row = (requested_page(request) - 1) * VACANCIES_PER_PAGE
-    vacancies = paginate(request, CountedRows(vacancy_filter.qs, first_row), VACANCIES_PER_PAGE)
-    vacancies.object_list = with_display_text(list(vacancies.object_list))
+
+    def listing():
+        first_row = (requested_page(request) - 1) * VACANCIES_PER_PAGE
+        vacancies = paginate(request, CountedRows(vacancy_filter.qs, first_row), VACANCIES_PER_PAGE)
+        vacancies.object_list = with_display_text(list(vacancies.object_list))
+        return vacancies
+
     filtered = any(request.GET.get(name) for name in vacancy_filter.filters)
+    # Read only if drawn: the board asked for without a query is kept until a vacancy or an employer
+    # changes (templates/base.html, website/chrome.py's VACANCY_BOARD token).
     return render(
         request,
         "placements/board/vacancy_board.html",
-        {"vacancy_filter": vacancy_filter, "vacancies": vacancies, "filtered": filtered},
+        {"vacancy_filter": vacancy_filter, "vacancies": SimpleLazyObject(listing), "filtered": filtered},
     )
 
 

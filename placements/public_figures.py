@@ -35,21 +35,19 @@ Not covered: figures in other blocks, for another scope or period. A district's 
 all but one of its centres' figures give the last by subtraction; so do "since 2016" and "since
 2017" side by side. Editors should not place such blocks together (docs/outcomes.md).
 
-Figures are cached per scope, period and report date, under a generation token that
-invalidate_public_figures() replaces whenever the tracker's data changes (placements.apps connects
-it to the models' signals; bulk writes call it themselves)."""
+Figures are cached per scope, period and report date, under a generation token (core/generations.py)
+that invalidate_public_figures() replaces whenever the tracker's data changes (placements.apps
+connects it to the models' signals; bulk writes call it themselves)."""
 
 import datetime
 import enum
 import hashlib
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from core import generations
 from core.formats import indian_number
 from skills.models import Centre, Trade, in_active_language
 
@@ -69,7 +67,9 @@ __all__ = [
 SMALL_BELOW = 5  # counts from 1 to SMALL_BELOW - 1 are never published
 HIDDEN_MARGIN = 8  # rule 3: the hidden parts add up to at least this more than the small ones
 CACHE_PREFIX = "sakhi:public-figures:v1"
-GENERATION_KEY = f"{CACHE_PREFIX}:generation"
+TRACKER = generations.Generation(f"{CACHE_PREFIX}:generation")
+GENERATION_KEY = TRACKER.key
+new_generation = TRACKER.renew
 # A backstop, not the way figures refresh: with a cache per process (Django's default), a change
 # clears only the cache of the process that saw it; the others catch up within this time.
 CACHE_TIMEOUT = 15 * 60
@@ -218,26 +218,17 @@ def place_names(scope):
 
 def public_impact(scope, period):
     """PublicFigures for a scope and period, from the cache while the tracker's data is unchanged."""
-    key = cache_key(scope, period)
-    cached = cache.get(key)
-    if cached is None:
-        cached = compute_public_impact(scope, period)
-        cache.set(key, cached, CACHE_TIMEOUT)
-    return cached
-
-
-def cache_key(scope, period):
-    generation = cache.get(GENERATION_KEY) or new_generation()
     which = hashlib.sha256(repr(scope).encode()).hexdigest()[:16]
-    return f"{CACHE_PREFIX}:{generation}:{which}:{period.start}:{period.end}:{period.report_date}"
-
-
-def new_generation():
-    # A random token rather than a counter: a counter that was evicted would start again at values
-    # whose old entries may still be cached.
-    generation = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, generation, None)
-    return generation
+    return generations.cached(
+        TRACKER,
+        CACHE_PREFIX,
+        which,
+        lambda: compute_public_impact(scope, period),
+        period.start,
+        period.end,
+        period.report_date,
+        timeout=CACHE_TIMEOUT,
+    )
 
 
 # Sent by invalidate_public_figures(), after the figures' own renewal on commit is arranged: the
@@ -248,9 +239,7 @@ figures_invalidated = Signal()
 def invalidate_public_figures():
     """Make every cached figure stale: now, and again when the current transaction commits, so that a
     page rendered in between, before the change could be seen, is not kept either."""
-    new_generation()
-    if connection.in_atomic_block:
-        transaction.on_commit(new_generation)
+    TRACKER.invalidate()
     figures_invalidated.send(sender=invalidate_public_figures)
 
 
@@ -266,23 +255,31 @@ def import_logged(sender, instance, created, **kwargs):
 
 
 def cached(name, build, *parts):
-    """build(), kept while the tracker's data is unchanged: the figures' own token keeps the lists of
-    centres, districts and trades that public pages show (their filters, the impact block's choices)."""
-    generation = cache.get(GENERATION_KEY) or new_generation()
-    key = ":".join([CACHE_PREFIX, generation, "list", name, *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_TIMEOUT)
-    return value
+    """build(), kept while the tracker's data is unchanged, and read once a request: the figures' own
+    token keeps the lists of centres, districts and trades that public pages show (their filters,
+    the impact block's choices)."""
+    return generations.cached(TRACKER, CACHE_PREFIX, f"list:{name}", build, *parts, timeout=CACHE_TIMEOUT)
 
 
 # The impact block's choices. Wagtail reads them to load every page with the block (ChoiceBlock's
-# to_python), so they come from the cache.
+# to_python), so they come from the cache, under a token of their own that only a change to a centre
+# replaces (centres_changed, connected by website.chrome): an enrolment or an outcome, which makes the
+# figures stale, leaves the list of centres as it was.
+CENTRES = generations.Generation(f"{CACHE_PREFIX}:centres")
+
+
+def centres_changed(sender, **kwargs):
+    CENTRES.invalidate()
+
+
+def centre_list(name, build):
+    return generations.cached(CENTRES, CACHE_PREFIX, f"list:{name}", build, timeout=CACHE_TIMEOUT)
 
 
 def centre_choices():
-    return cached("centre-choices", lambda: list(Centre.objects.order_by("name").values_list("slug", "name")))
+    return centre_list(
+        "centre-choices", lambda: list(Centre.objects.order_by("name").values_list("slug", "name"))
+    )
 
 
 def district_choices():
@@ -290,7 +287,7 @@ def district_choices():
         districts = Centre.objects.order_by("district").values_list("district", flat=True).distinct()
         return [(district, district) for district in districts]
 
-    return cached("district-choices", build)
+    return centre_list("district-choices", build)
 
 
 def state_choices():
@@ -298,4 +295,4 @@ def state_choices():
         states = Centre.objects.order_by("state").values_list("state", flat=True).distinct()
         return [(state, state) for state in states]
 
-    return cached("state-choices", build)
+    return centre_list("state-choices", build)

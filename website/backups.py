@@ -30,7 +30,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
+from wagtail.models import Site
 
+from core import generations
 from core.dates import PROGRAMME_FIRST_YEAR
 from placements.outcomes import Scope, report
 from placements.public_figures import invalidate_public_figures
@@ -318,6 +320,8 @@ def restore_backup(folder, identity, force=False):
         file_count = restore_private_files(work / "files", force)
     connection.close()  # forget what this connection knew of the old schema
     invalidate_public_figures()  # the shared cache may hold the figures of what was replaced
+    generations.invalidate_all()  # and the pages, lists and fragments drawn from it (website/chrome.py)
+    Site.clear_site_root_paths_cache()  # Wagtail's own, of the replaced database's sites
     found_checksums = certificate_checksums()
     made_on = datetime.datetime.fromisoformat(manifest["made_at"])
     found_report = outcome_report(timezone.localdate(made_on).year)

@@ -4,90 +4,62 @@ The chrome is the site settings (helplines, quick exit), the main menu, the foot
 page in each language; routing is the walk from a home page to the page a path names. All of it
 changes only when an editor publishes, unpublishes, moves or deletes a page, or saves the settings,
 the menu, the footer or a site, or when a centre or trade that a page shows is changed: each of those
-replaces one generation token (receivers connected by connect(), from website.apps), under which
-everything here is kept. Lists drawn from the tracker (centres, districts, trades) are kept by
-placements.public_figures.cached, under the tracker's own token, as the impact figures are.
+replaces one generation token (core/generations.py; receivers connected by connect(), from
+website.apps), under which everything here is kept, and which the kept fragments of templates/base.html
+name. Lists drawn from the tracker (centres, districts, trades) are kept by
+placements.public_figures.cached, under the tracker's own token, as the impact figures are; the
+vacancy board's filter and list, under the board's token (VACANCY_BOARD) as well.
+
+A request reads every token in one round trip to the cache, and what it reads under them from the
+process's copy (core/generations.py): NeutralHostMiddleware asks here for the site and the page a
+path names before Wagtail would look for them with queries.
 
 With a cache per process (Django's default), a change clears only the cache of the process that saw
 it; the others catch up within CACHE_TIMEOUT. Production shares one cache (settings: CACHES)."""
 
-import uuid
 from dataclasses import dataclass
 
-from asgiref.local import Local
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.conf import settings
+from django.http import Http404
 from django.http.request import split_domain_port
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import generations
+from placements import public_figures
+
 CACHE_PREFIX = "sakhi:chrome:v1"
-GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 CACHE_TIMEOUT = 60 * 60
-MISSING = "missing"  # kept for "no such thing", which None (a cache miss) cannot say
-
-# What one request has read from here, so that it asks the shared cache once for each thing: a round
-# trip to Redis costs more than rendering most of a page. It lives from request_started to
-# request_finished only (outside a request, in a command or a task, every read goes to the cache),
-# and a change made during the request replaces its generation here too, so the request that made
-# it sees it. A change made elsewhere while a request runs is seen from the next request, as before.
-request_memo = Local()
+CHROME = generations.Generation(f"{CACHE_PREFIX}:generation")
 
 
-def start_request_memo(**kwargs):
-    request_memo.values = {}
-
-
-def end_request_memo(**kwargs):
-    request_memo.values = None
-
-
-def memo():
-    return getattr(request_memo, "values", None)
+# The vacancy board's own token: its filter's choices (the districts of the vacancies on the board)
+# change with a vacancy or an employer, which the chrome does not show.
+VACANCY_BOARD = generations.Generation("sakhi:vacancy-board:v1:generation")
 
 
 def generation():
-    values = memo()
-    if values is not None and GENERATION_KEY in values:
-        return values[GENERATION_KEY]
-    token = cache.get(GENERATION_KEY) or new_generation()
-    if values is not None:
-        values[GENERATION_KEY] = token
-    return token
+    return CHROME.token()
 
 
-def new_generation():
-    # Random rather than a counter: an evicted counter would start again at values still cached.
-    token = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, token, None)
-    values = memo()
-    if values is not None:
-        values.clear()  # what was read under the old token is stale
-        values[GENERATION_KEY] = token
-    return token
+def filter_form_key(form):
+    """What an unbound public filter form (the course finder's, the vacancy board's) is drawn from:
+    its choices come from the tracker, the trades and the vacancies on the board, as of today. ""
+    for a bound form, which shows the visitor's own choices."""
+    if form.is_bound:
+        return ""
+    tokens = (CHROME.token(), VACANCY_BOARD.token(), public_figures.TRACKER.token())
+    return ":".join([type(form).__name__, *tokens, str(timezone.localdate())])
 
 
 def invalidate_chrome():
-    """Make everything kept here stale: now, and again when the current transaction commits, so that
-    what a request read in between, before the change could be seen, is not kept either."""
-    new_generation()
-    if connection.in_atomic_block:
-        transaction.on_commit(new_generation)
+    """Make everything kept here stale (now, and again when the current transaction commits)."""
+    CHROME.invalidate()
 
 
 def cached(name, build, *parts):
-    """build(), kept under the current generation and these parts of the key."""
-    key = ":".join([CACHE_PREFIX, generation(), name, *map(str, parts)])
-    values = memo()
-    value = values.get(key) if values is not None else None
-    if value is None:
-        value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, MISSING if value is None else value, CACHE_TIMEOUT)
-    if values is not None:
-        values[key] = value
-    return None if value == MISSING else value
+    """build(), kept under the chrome's current token and these parts of the key (None included)."""
+    return generations.cached(CHROME, CACHE_PREFIX, name, build, *parts, timeout=CACHE_TIMEOUT)
 
 
 def site_for_request(request):
@@ -98,6 +70,26 @@ def site_for_request(request):
         hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
         request._wagtail_site = cached("site", lambda: Site.find_for_request(request), hostname, port)
     return request._wagtail_site
+
+
+def home_page(site):
+    """The site's home page in the active language, as Wagtail's routing finds it (a query or two)."""
+    return cached("home", lambda: site.root_page.localized.specific, site.pk, get_language())
+
+
+def route_for_request(request, path):
+    """Wagtail's Page.route_for_request, from the cache, for its serve view to find: the home page
+    kept above, then its route() (HomePage.route keeps the walk down the tree)."""
+    if hasattr(request, "_wagtail_route_for_request"):
+        return
+    site = site_for_request(request)
+    if site is None:
+        return  # Wagtail answers 404 itself
+    try:
+        route = home_page(site).route(request, [component for component in path.split("/") if component])
+    except Http404:
+        route = None
+    request._wagtail_route_for_request = route
 
 
 @dataclass(frozen=True)
@@ -150,13 +142,20 @@ def site_settings():
 
 
 def translation_urls(page):
-    """{language code: URL} of the live translations of a page, itself included."""
+    """{language code: URL} of a page in every language: its live translation, itself included, or
+    that language's home page where it has none. Nothing here comes from the request, so a fragment
+    drawn from it (the kept top of a page) is the same for every visitor."""
 
     def build():
         translations = page.get_translations(inclusive=True).live().select_related("locale")
         return {translated.locale.language_code: translated.url for translated in translations}
 
-    return cached("translations", build, page.translation_key)
+    found = cached("translations", build, page.translation_key)
+    return {code: found.get(code) or language_home(code) for code, _name in settings.LANGUAGES}
+
+
+def language_home(code):
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 def has_view_restrictions():
@@ -189,25 +188,43 @@ def page_changed(sender, **kwargs):
     invalidate_chrome()
 
 
+def vacancy_board_changed(sender, **kwargs):
+    """Receiver for vacancies (their trades too) and employers."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        VACANCY_BOARD.invalidate()
+
+
 def connect():
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+    from django.core.signals import request_finished, request_started
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    from placements.models import Employer, Vacancy
     from skills.models import Centre, Trade
 
     from .models import FooterText, MainMenu, MainMenuItem, SiteSettings
 
-    request_started.connect(start_request_memo, dispatch_uid="chrome_request_started")
-    request_finished.connect(end_request_memo, dispatch_uid="chrome_request_finished")
+    # What a request reads from the cache, its tokens first, it reads once (core/generations.py).
+    request_started.connect(generations.start_request, dispatch_uid="generations_request_started")
+    request_finished.connect(generations.end_request, dispatch_uid="generations_request_finished")
     page_published.connect(page_changed, dispatch_uid="chrome_page_published")
     page_unpublished.connect(page_changed, dispatch_uid="chrome_page_unpublished")
     post_page_move.connect(page_changed, dispatch_uid="chrome_page_moved")
     # Every save of a page (drafts too: cheap, and a page saved in code without a revision is seen).
     shown = [Page, *get_page_models(), SiteSettings, MainMenu, MainMenuItem, FooterText, Site]
-    shown += [PageViewRestriction, Centre, Trade]
+    shown += [PageViewRestriction, Locale, Centre, Trade]
     for model in dict.fromkeys(shown):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 page_changed, sender=model, dispatch_uid=f"chrome_{name}_{model._meta.label_lower}"
             )
+    for model in (Vacancy, Employer):
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                vacancy_board_changed, sender=model, dispatch_uid=f"board_{name}_{model._meta.label_lower}"
+            )
+    m2m_changed.connect(vacancy_board_changed, sender=Vacancy.trades.through, dispatch_uid="board_trades")
+    # The impact block's lists of centres are kept under the centres' own token (placements).
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(public_figures.centres_changed, sender=Centre, dispatch_uid=f"centre_lists_{name}")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -146,7 +147,10 @@ class NewsIndexPage(RoutablePageMixin, PublicPage):
         if tag:
             news = news.filter(tags__slug=tag)
         context["tag"] = tag
-        context["news_page"] = paginate(request, with_listing_images(news), NEWS_PER_PAGE)
+        # Read only if drawn: the content of an index asked for without a query is kept (base.html).
+        context["news_page"] = SimpleLazyObject(
+            lambda: paginate(request, with_listing_images(news), NEWS_PER_PAGE)
+        )
         return context
 
     @path("feed/", name="feed")
@@ -281,8 +285,8 @@ class CourseIndexPage(PublicPage):
             .select_related("trade", "centre")
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def course_finder(self, request):
+        """The announcements, the filter and the open cohorts it finds, each with its announcement."""
         courses = list(self.courses())
         pages = {course.pk: course for course in courses}
         # Which of these announcements names each cohort, read with the cohorts (one query).
@@ -293,11 +297,15 @@ class CourseIndexPage(PublicPage):
             )
         )
         cohort_filter = OpenCohortFilter(request.GET or None, queryset=cohorts_with_page)
-        context.update(
-            courses=courses,
-            cohort_filter=cohort_filter,
-            cohorts=[(cohort, pages.get(cohort.announced_by)) for cohort in cohort_filter.qs],
-        )
+        cohorts = [(cohort, pages.get(cohort.announced_by)) for cohort in cohort_filter.qs]
+        return {"courses": courses, "cohort_filter": cohort_filter, "cohorts": cohorts}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read only if drawn: the finder asked for without a query is kept (base.html).
+        finder = SimpleLazyObject(lambda: self.course_finder(request))
+        for name in ("courses", "cohort_filter", "cohorts"):
+            context[name] = SimpleLazyObject(lambda name=name: finder[name])
         return context
 
 

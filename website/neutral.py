@@ -13,8 +13,11 @@ from django.core import checks
 from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpResponseRedirect
 from django.views import defaults
+from wagtail.views import serve as wagtail_serve
 
 from skills.neutral import neutral_host, neutral_url, programme_name
+
+from . import chrome
 
 NEUTRAL_BASE_TEMPLATE = "neutral/base.html"
 
@@ -78,6 +81,12 @@ class NeutralHostMiddleware:
         elif separate_neutral_host() and is_neutral_path(path) and request.method in ("GET", "HEAD"):
             return HttpResponseRedirect(neutral_url(request.get_full_path()))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve:
+            # The site and the page a path names, as Wagtail's serve view would find them with queries,
+            # from the cache (website/chrome.py).
+            chrome.route_for_request(request, view_kwargs.get("path", view_args[0] if view_args else ""))
 
 
 def surface(request):

@@ -11,7 +11,8 @@ everything else that did not say for itself says `private, no-store`.
 How it is kept: one entry per path (the language is in the path: /hi/...), valid while two tokens
 are those read before it was rendered: the path's own, replaced when the path is purged, and the
 site's, replaced when everything is. A rendering that raced with a purge is thus never served,
-whenever it is stored; a hit costs one round trip to the cache (the entry and both tokens).
+whenever it is stored; a hit costs one round trip to the cache (the entry and both tokens). The
+tokens are made as core/generations.py makes its own, but read with the entry, one path at a time.
 
 What is purged: each change names what it touched (a page, a cohort, a vacancy, an employer, the
 impact figures, or everything) when it is made; once its transaction commits, the URLs that show
@@ -22,7 +23,6 @@ import copy
 import hashlib
 import re
 import threading
-import uuid
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -37,6 +37,8 @@ from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site, get_page_models
+
+from core.generations import new_token
 
 from .neutral import on_neutral_host
 
@@ -112,11 +114,6 @@ def entry_key(path):
 
 def token_key(path):
     return f"{CACHE_PREFIX}:token:{digest(path)}"
-
-
-def new_token():
-    # Random, not a counter: a counter that was evicted would start again at values old entries hold.
-    return uuid.uuid4().hex
 
 
 def lookup(cache, path):

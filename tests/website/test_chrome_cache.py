@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from placements import public_figures
 from placements import services as placement_services
 from placements.models import Placement
-from tests.factories import NewsPageFactory, certified_trainees
+from tests.factories import CentreFactory, NewsPageFactory, certified_trainees
 from website.models import CentreIndexPage, FooterText, HomePage, NewsIndexPage, SiteSettings, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,38 @@ def test_an_outcome_recorded_changes_the_impact_figures(client):
         )
     )
     assert "fewer than 5" in in_paying_work(html(client, home.url))
+
+
+def language_link(page, code):
+    return re.search(rf'<a href="([^"]*)" hreflang="{code}"', page).group(1)
+
+
+def test_a_kept_header_names_nothing_from_the_first_visitors_request(client):
+    """The top of a page is kept per page and language: a language link drawn from the request of the
+    visitor who filled it (its query string) would be shown to every visitor after her."""
+    item = NewsPageFactory(parent=english(NewsIndexPage), slug="english-only")
+    Page.objects.filter(translation_key=item.translation_key).exclude(pk=item.pk).delete()
+    html(client, "/news/english-only/?junk=1")
+    page = html(client, "/news/english-only/")
+    assert "junk" not in page
+    assert language_link(page, "hi") == "/hi/"
+    assert language_link(page, "en") == "/news/english-only/"
+
+
+def test_the_impact_blocks_list_of_centres_follows_the_centres_not_the_tracker(django_assert_num_queries):
+    """Wagtail reads the block's choices to load every page that has one: kept until a centre changes."""
+    before = public_figures.centre_choices()
+    (woman, *_others) = certified_trainees(1)
+    placement_services.record_outcome(
+        Placement(
+            trainee=woman,
+            employer_name="Tailoring unit",
+            job_title="Tailor",
+            monthly_pay=9000,
+            start_date=timezone.localdate() - datetime.timedelta(days=3),
+        )
+    )
+    with django_assert_num_queries(0):
+        assert public_figures.centre_choices() == before
+    CentreFactory(slug="sitapur", name="Sakhi Centre, Sitapur")
+    assert ("sitapur", "Sakhi Centre, Sitapur") in public_figures.centre_choices()

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core import generations
 from placements import summaries
 from placements.demo import seed_placements
 from placements.public_figures import invalidate_public_figures
@@ -21,4 +22,5 @@ def seed_demo_data():
         # The seeding writes in bulk, past the services: rewrite the summaries and figures once.
         summaries.refresh()
         invalidate_public_figures()
+        generations.invalidate_all()  # the lists of centres and trades kept for public pages too
         return seed_site()

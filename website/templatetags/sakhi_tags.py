@@ -2,11 +2,16 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.core.cache.utils import make_template_fragment_key
+from django.template.exceptions import TemplateSyntaxError
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.models import Page
+from wagtail.templatetags.wagtail_cache import WagtailCacheNode
 
+from core import generations
+from placements import public_figures
 from website import chrome
 from website.models import FooterText
 
@@ -26,12 +31,112 @@ def chrome_generation():
     return chrome.generation()
 
 
+@register.simple_tag
+def tracker_generation():
+    """The token the tracker's public figures and lists are kept under (seats left, impact figures)."""
+    return public_figures.TRACKER.token()
+
+
+class KeptFragmentNode(WagtailCacheNode):
+    """Wagtail's `{% wagtailcache %}` (never kept in a preview), read through core.generations: once a
+    request, and from the process's copy while the tokens are unchanged. So every fragment kept with
+    it names, in its vary_on, the tokens of everything it shows."""
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        return generations.kept_fragment(
+            make_template_fragment_key(self.fragment_name, self.key_parts(context)),
+            lambda: self.nodelist.render(context),
+            int(self.expire_time_var.resolve(context)),
+        )
+
+    def key_parts(self, context):
+        return [var.resolve(context) for var in self.vary_on]
+
+
+class PageContentCacheNode(KeptFragmentNode):
+    """A page's content, asked for without a query string (what a query changes, a filter, a tag or a
+    page of a list, is drawn each time): a Wagtail page's, kept as `{% wagtailpagecache %}` keeps it
+    (per page as published, and per site), and the vacancy board's, under the board's own token too.
+    Every other view's content is drawn each time."""
+
+    def render(self, context):
+        if content_key(context) is None:
+            return self.nodelist.render(context)
+        return super().render(context)
+
+    def key_parts(self, context):
+        return [*super().key_parts(context), *content_key(context)]
+
+
+def content_key(context):
+    """What names a page's kept content besides the tokens base.html gives, or None if it is drawn."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return None
+    # The template as well: another one drawn for the same page (a password form) is not its content.
+    template = context.template.name if context.template else None
+    if isinstance(page, Page) and page.pk:
+        site = chrome.site_for_request(request)
+        # The path as well as the page: a routable page draws each of its routes differently.
+        return [page.cache_key, site.pk if site else None, request.path, template]
+    if kept_view(request) == "vacancy_board":
+        return ["view:vacancy_board", chrome.VACANCY_BOARD.token(), template]
+    return None
+
+
+def kept_view(request):
+    """The name of a view whose top and content are the same for every visitor of a language (while
+    what they show is unchanged) when it is asked for without a query string, or None."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in KEPT_VIEWS or request.META.get("QUERY_STRING"):
+        return None
+    return match.url_name if request.method in ("GET", "HEAD") else None
+
+
+# Views at one path each in a language, with nothing of the visitor's in them without a query.
+KEPT_VIEWS = ("vacancy_board", "search")
+
+
+def cache_tag(name, node_class):
+    """{% name timeout fragment_name vary_on... %} … {% endname %}, parsed as Django's and Wagtail's
+    cache tags are."""
+
+    def parse(parser, token):
+        nodelist = parser.parse((f"end{name}",))
+        parser.delete_first_token()
+        tokens = token.split_contents()
+        if len(tokens) < 3:
+            raise TemplateSyntaxError(f"'{tokens[0]}' tag requires at least 2 arguments.")
+        vary_on = [parser.compile_filter(part) for part in tokens[3:]]
+        return node_class(nodelist, parser.compile_filter(tokens[1]), tokens[2], vary_on, None)
+
+    register.tag(name, parse)
+
+
+cache_tag("keptfragment", KeptFragmentNode)
+cache_tag("pagecontentcache", PageContentCacheNode)
+
+
+@register.simple_tag
+def filter_form_key(form):
+    """The key an unbound filter form is kept under ("" for a bound one: not kept)."""
+    return chrome.filter_form_key(form)
+
+
 @register.simple_tag(takes_context=True)
 def chrome_page_key(context):
-    """The id of the Wagtail page being shown, which (with the language and the chrome's token)
-    names its kept header; "" for any other view, whose header is not kept."""
+    """What (with the language and the chrome's token) names the kept top of this page: the id of the
+    Wagtail page being shown, or the name of a view whose top is the same for every visitor when
+    asked for without a query string; "" for any other, whose top is drawn each time (its language
+    links follow its path and query)."""
     page = context.get("page")
-    return page.pk if isinstance(page, Page) and page.pk else ""
+    if isinstance(page, Page) and page.pk:
+        return page.pk
+    view = kept_view(context.get("request"))
+    return f"view:{view}" if view else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -39,17 +144,18 @@ def language_links(context):
     """A link per language to this same page in that language.
 
     For a Wagtail page, its translation (or that language's home page when the page is not
-    translated yet); for any other view, the same path with the other language prefix."""
-    request = context["request"]
+    translated yet), the same for every visitor: the top of a page is kept (base.html). For any
+    other view, the same path and query with the other language prefix."""
     page = context.get("page")
     current = get_language()
-    translations = {}
     if isinstance(page, Page) and page.pk:
-        translations = chrome.translation_urls(page)
+        urls = chrome.translation_urls(page)
+    else:
+        path = context["request"].get_full_path()
+        urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
     links = []
     for code, name in settings.LANGUAGES:
-        url = translations.get(code) or translate_url(request.get_full_path(), code)
-        url = same_site_path(url) or language_home(code)
+        url = same_site_path(urls[code]) or chrome.language_home(code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
 
@@ -66,10 +172,6 @@ def same_site_path(url):
         return ""
     parts = urlsplit(url)
     return "" if parts.scheme or parts.netloc else url
-
-
-def language_home(code):
-    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 @register.simple_tag(takes_context=True)

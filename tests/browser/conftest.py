@@ -172,7 +172,7 @@ def site_url(journeys_database, django_db_serialized_rollback, live_server):
     """The live server's base URL, with the site and the small Lucknow of tests/browser/builders.py
     in the database: the snapshot put back over the last test's flush, or, where this database
     has no snapshot, the data built again on the migrations' rows that serialized rollback wrote."""
-    from placements.public_figures import invalidate_public_figures
+    from django.core.cache import cache
 
     from . import builders
 
@@ -181,7 +181,9 @@ def site_url(journeys_database, django_db_serialized_rollback, live_server):
         builders.lucknow()
     else:
         journeys_database.restore()
-    invalidate_public_figures()  # figures cached during the last test may count its changes
+    # The database was replaced under this process's cache, with no signal sent: what the last test
+    # cached (figures counting its changes, Wagtail's site root paths, kept fragments) is stale.
+    cache.clear()
     url = live_server.url.rstrip("/")
     warm_up(url)
     return url

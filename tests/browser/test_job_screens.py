@@ -14,6 +14,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
+from tests.import_files import IMPORT_HEADER
 
 from . import builders
 from .test_small_screens_and_exit import LAYOUT_PROBLEMS, PHONE
@@ -23,18 +24,6 @@ pytestmark = pytest.mark.browser
 ISSUE_ALL = "Issue certificates to every eligible trainee"
 CERTIFICATE_JOB = re.compile(r"/admin/skills/certificate-jobs/(\d+)/$")
 IMPORT_JOB = re.compile(r"/admin/skills/import/jobs/(\d+)/$")
-IMPORT_HEADER = [
-    "centre",
-    "register_number",
-    "full_name",
-    "date_of_birth",
-    "trade",
-    "course",
-    "cohort_start",
-    "cohort_end",
-    "status",
-    "completion_date",
-]
 IMPORT_ROWS = 8
 
 

@@ -12,24 +12,14 @@ import time
 
 import pytest
 
+from tests.import_files import IMPORT_HEADER
+
 from .people import log_in_coordinator
 from .topology import ProxiedSession
 
 pytestmark = pytest.mark.production
 
-ROWS = 320  # over production's SAKHI_IMPORT_TASK_ROWS (300): the worker's
-HEADER = [
-    "centre",
-    "register_number",
-    "full_name",
-    "date_of_birth",
-    "trade",
-    "course",
-    "cohort_start",
-    "cohort_end",
-    "status",
-    "completion_date",
-]
+ROWS = 320  # over production's SAKHI_IMPORT_TASK_ROWS (300): the worker's to import
 FINISHED = 'data-finished="true"'
 YEARS = {"A": 2017, "B": 2018, "C": 2019}
 
@@ -73,7 +63,7 @@ def importer(topology):
 def csv_file(rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(IMPORT_HEADER)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 

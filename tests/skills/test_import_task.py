@@ -20,23 +20,11 @@ from skills.import_views import SESSION_KEY
 from skills.models import Course, Enrolment, ImportJob, JobStatus, Trainee, private_storage
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
 from tests.factories import CentreFactory, CourseFactory, TradeFactory
+from tests.import_files import IMPORT_HEADER
 from tests.skills.builders import coordinator_of
 from tests.skills.test_bulk_certificates_task import run_at_once
 
 pytestmark = pytest.mark.django_db
-
-HEADER = [
-    "centre",
-    "register_number",
-    "full_name",
-    "date_of_birth",
-    "trade",
-    "course",
-    "cohort_start",
-    "cohort_end",
-    "status",
-    "completion_date",
-]
 
 
 @pytest.fixture
@@ -58,7 +46,7 @@ def records(centre, count):
     course = Course.objects.filter(trade__slug="tailoring").first()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(IMPORT_HEADER)
     for n in range(count):
         writer.writerow(
             [

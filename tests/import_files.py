@@ -1,0 +1,16 @@
+"""What the tests' import files look like, kept apart from Django so that the production tests,
+which only talk HTTP to the servers, can write them too."""
+
+# The columns of an import file as the tests write them (docs/import.md says what each means).
+IMPORT_HEADER = [
+    "centre",
+    "register_number",
+    "full_name",
+    "date_of_birth",
+    "trade",
+    "course",
+    "cohort_start",
+    "cohort_end",
+    "status",
+    "completion_date",
+]

@@ -13,8 +13,8 @@ from wagtail.models import Page, PageViewRestriction
 
 from placements import public_figures
 from placements import services as placement_services
-from placements.models import Placement
 from tests.factories import CentreFactory, NewsPageFactory, certified_trainees
+from tests.placements.builders import job_of
 from website.models import CentreIndexPage, FooterText, HomePage, NewsIndexPage, SiteSettings, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -146,12 +146,11 @@ def test_an_outcome_recorded_changes_the_impact_figures(client):
     home = english(HomePage)
     assert in_paying_work(html(client, home.url)) == "0"
     placement_services.record_outcome(
-        Placement(
-            trainee=woman,
-            employer_name="Tailoring unit",
-            job_title="Tailor",
-            monthly_pay=9000,
-            start_date=timezone.localdate() - datetime.timedelta(days=3),
+        job_of(
+            woman,
+            timezone.localdate() - datetime.timedelta(days=3),
+            employer="Tailoring unit",
+            title="Tailor",
         )
     )
     assert "fewer than 5" in in_paying_work(html(client, home.url))
@@ -178,12 +177,11 @@ def test_the_impact_blocks_list_of_centres_follows_the_centres_not_the_tracker(d
     before = public_figures.centre_choices()
     (woman, *_others) = certified_trainees(1)
     placement_services.record_outcome(
-        Placement(
-            trainee=woman,
-            employer_name="Tailoring unit",
-            job_title="Tailor",
-            monthly_pay=9000,
-            start_date=timezone.localdate() - datetime.timedelta(days=3),
+        job_of(
+            woman,
+            timezone.localdate() - datetime.timedelta(days=3),
+            employer="Tailoring unit",
+            title="Tailor",
         )
     )
     with django_assert_num_queries(0):

@@ -25,7 +25,7 @@ seed: migrate
 run: seed
 	$(MANAGE) runserver $(HOST)
 
-## make test: the whole suite (unit, integration and browser tests), one worker per core. The
+## make test: the whole suite (unit, integration and browser tests), one worker per core (the browser run one more). The
 ## browser tests run in a process of their own: they flush the database and restore a snapshot,
 ## which must not meet what the other tests left in a worker's database.
 ## --dist loadgroup: the modules in tests/conftest.py's ONE_WORKER_MODULES go whole to one worker

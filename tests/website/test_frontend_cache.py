@@ -4,10 +4,6 @@ Cache-Control."""
 
 import datetime
 import http.server
-import json
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +17,7 @@ from placements.filters import on_the_board
 from placements.models import Placement
 from skills import services as skill_services
 from tests.factories import TraineeFactory, certified_trainees
+from tests.website.test_production_settings import production_settings as read_production_settings
 from website import page_cache
 from website.models import CentrePage, CoursePage, NewsPage
 
@@ -171,28 +168,14 @@ def test_an_http_purge_reaches_a_proxy_with_the_sites_host(settings, django_capt
 
 SHOW = """
 import json
-import django
 from django.conf import settings
-django.setup()
 print(json.dumps({name: getattr(settings, name) for name in
       ["WAGTAILFRONTENDCACHE", "SAKHI_PAGE_CACHE_SECONDS", "SAKHI_PUBLIC_PAGE_MAX_AGE", "MIDDLEWARE"]}))
 """
 
 
 def production_settings(**environ):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "website.settings.production",
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "sakhi.example",
-        **environ,
-    }
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return read_production_settings(show=SHOW, **environ)
 
 
 def test_production_configures_the_frontend_cache_from_the_environment():

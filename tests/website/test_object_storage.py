@@ -250,8 +250,6 @@ def test_a_backup_of_the_bucket_restores_into_an_empty_bucket_with_the_same_chec
 # Writes into the media storage only when it is a bucket: on local disk it is the checkout's media/.
 SAVE_AND_SHOW = """
 import json, os
-import django
-django.setup()
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 private, media = storages["private"], storages["default"]

@@ -19,9 +19,7 @@ PER_PROCESS_BACKENDS = {
 }
 SHOW_CACHES = """
 import json
-import django
 from django.conf import settings
-django.setup()
 print(json.dumps({"CACHES": settings.CACHES}))
 """
 SHOW_TEMPLATE_LOADERS = """

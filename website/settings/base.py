@@ -125,6 +125,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# SQLite (`make run`): a transaction takes the write lock when it begins, so two requests writing
+# at once (a double-clicked button) queue for it, up to `timeout` seconds. In SQLite's default
+# DEFERRED mode a transaction that has read cannot wait for a lock taken meanwhile: the second
+# request fails at once with "database is locked".
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,11 +1,16 @@
-"""A coordinator takes the register for 40 trainees on one screen in a real Chromium."""
+"""A coordinator takes the register for 40 trainees on one screen in a real Chromium, and sorts a
+cohort's enrolments by attendance."""
 
 import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
+
+from . import builders
 
 pytestmark = pytest.mark.browser
+PER_PAGE = 20  # Wagtail's lists
 
 
 @pytest.fixture
@@ -64,3 +69,64 @@ def test_register_for_40_trainees_in_one_submit(coordinator_page, site_url, coho
     # Reopening the same day's register shows what was saved.
     page.goto(f"{site_url}/admin/skills_cohortsession/{session.pk}/attendance/")
     assert page.locator('#attendance-form input[name="present"]:checked').count() == 38
+
+
+# The enrolment list sorts by attendance only once it is one cohort's: across cohorts the sort
+# would compute every woman's attendance before showing the first row (skills.views.ScopedIndexView).
+
+ATTENDANCE_FIGURES = """() => {
+    const heads = [...document.querySelectorAll("table.listing thead th")].map((th) => th.innerText.trim());
+    const attendance = heads.findIndex((head) => head.startsWith("Attendance"));
+    return [...document.querySelectorAll("table.listing tbody tr")].map((tr) => tr.cells[attendance].innerText.trim());
+}"""
+
+
+@pytest.fixture
+def cohort_of_many(site_url):
+    """The cohort of builders.cohort_of_many and each woman's attendance as the list prints it."""
+    from skills.models import Enrolment
+
+    attendance = builders.cohort_of_many()
+    return Enrolment.objects.get(trainee__full_name=builders.LATE_JOINER).cohort, attendance
+
+
+def attendance_header(page):
+    return page.locator("table.listing thead th", has_text="Attendance")
+
+
+def by_figure(figures, descending=False):
+    return sorted(figures, key=lambda figure: int(figure.rstrip("%")), reverse=descending)
+
+
+def test_the_attendance_header_sorts_a_cohorts_enrolments_and_only_a_cohorts(
+    coordinator_page, site_url, cohort_of_many
+):
+    cohort, attendance = cohort_of_many
+    page = coordinator_page
+    page.goto(f"{site_url}/admin/skills_enrolment/")
+    # Every enrolment of her centre: the header is no sort link, and says how to sort by it.
+    expect(attendance_header(page)).to_contain_text("open one cohort's enrolments to sort by it")
+    expect(attendance_header(page).get_by_role("link")).to_have_count(0)
+
+    page.goto(f"{site_url}/admin/skills_cohort/inspect/{cohort.pk}/")
+    page.get_by_role("link", name="Open them as a list, which sorts by attendance").click()
+    page.wait_for_url(re.compile(rf"[?&]cohort={cohort.pk}\b"))
+    expect(attendance_header(page)).not_to_contain_text("open one cohort")
+    shown = page.evaluate(ATTENDANCE_FIGURES)
+    assert len(shown) == PER_PAGE
+    assert shown != by_figure(shown), "newest first, not yet by attendance"
+
+    attendance_header(page).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"[?&]ordering=attendance_percent\b"))
+    # The lowest of the whole cohort first, not of the page she was on.
+    assert page.evaluate(ATTENDANCE_FIGURES) == by_figure(attendance.values())[:PER_PAGE]
+
+    attendance_header(page).get_by_role("link").click()
+    page.wait_for_url(re.compile(r"[?&]ordering=-attendance_percent\b"))
+    highest = by_figure(attendance.values(), descending=True)
+    assert page.evaluate(ATTENDANCE_FIGURES) == highest[:PER_PAGE]
+
+    page.locator(".pagination").get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"[?&]p=2\b"))
+    assert f"cohort={cohort.pk}" in page.url and "ordering=-attendance_percent" in page.url
+    assert page.evaluate(ATTENDANCE_FIGURES) == highest[PER_PAGE : 2 * PER_PAGE]

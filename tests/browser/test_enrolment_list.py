@@ -1,11 +1,12 @@
 """The enrolment list in a real Chromium, past its first page: the pager's links and the search box
 as a coordinator uses them, and on every page the attendance of the rows that page shows (the list
 computes it for the page's rows only, skills.views.ScopedIndexView), counted from the day each
-woman enrolled."""
+woman enrolled; and the list of one cohort's enrolments that the cohort's page opens."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from . import builders
 
@@ -99,3 +100,30 @@ def test_a_search_shows_the_women_found_with_their_attendance_and_pages_on_with_
     theirs = [[name, figure] for name, figure in first + second if name in attendance]
     assert len(theirs) > PER_PAGE
     assert theirs == [[name, attendance[name]] for name, _ in theirs]
+
+
+def test_a_cohorts_page_opens_its_enrolments_as_a_list_of_that_cohort_alone(
+    coordinator_page, site_url, attendance
+):
+    from skills.models import Enrolment
+
+    cohort = Enrolment.objects.get(trainee__full_name=builders.LATE_JOINER).cohort
+    page = coordinator_page
+    page.goto(f"{site_url}/admin/skills_cohort/inspect/{cohort.pk}/")
+    page.get_by_role("link", name="Open them as a list, which sorts by attendance").click()
+    page.wait_for_url(re.compile(rf"/admin/skills_enrolment/\?cohort={cohort.pk}$"))
+
+    # Her 46 women over three pages, each with her own attendance, and no one of another cohort:
+    # the whole list's third page goes on to older enrolments (the test above), this one ends.
+    first = shown(page)
+    assert first[0] == [builders.LATE_JOINER, "100%"]
+    page.locator(".pagination").get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"[?&]p=2\b"))
+    second = shown(page)
+    page.locator(".pagination").get_by_role("link", name="3", exact=True).click()
+    page.wait_for_url(re.compile(r"[?&]p=3\b"))
+    assert f"cohort={cohort.pk}" in page.url.split("?", 1)[1].split("&")  # kept across pages
+    third = shown(page)
+    assert [len(first), len(second), len(third)] == [PER_PAGE, PER_PAGE, len(attendance) - 2 * PER_PAGE]
+    assert sorted(first + second + third) == sorted([name, figure] for name, figure in attendance.items())
+    expect(page.locator(".pagination").get_by_role("link", name="4", exact=True)).to_have_count(0)

@@ -3,16 +3,14 @@ than SAKHI_IMPORT_TASK_ROWS to one app server; the task worker imports it while 
 progress page on either app server (they keep nothing of their own); the result is every row, or
 nothing at all."""
 
-import csv
 import datetime
-import io
 import json
 import re
 import time
 
 import pytest
 
-from tests.import_files import IMPORT_HEADER
+from tests.import_files import csv_bytes
 
 from .people import log_in_coordinator
 from .topology import ProxiedSession
@@ -60,14 +58,6 @@ def importer(topology):
     return session, made["course"]
 
 
-def csv_file(rows):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(IMPORT_HEADER)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 def completer(course, register_number, full_name, born, year):
     """A row of a woman of Importpur who completed the tailoring cohort of that year."""
     return [
@@ -88,7 +78,7 @@ def records(course, batch, count, *, bad_line=None):
     """A file of `count` women, each batch of a cohort of its own (an imported cohort has as many
     seats as its file has rows); the row on `bad_line` (the header is line 1) has a date of birth
     that is no date."""
-    return csv_file(
+    return csv_bytes(
         completer(
             course,
             f"IMP/{batch}/{n:04d}",
@@ -217,7 +207,7 @@ def test_a_row_that_became_wrong_before_the_worker_ran_makes_the_worker_import_n
         job = upload_to_the_worker(session, server_a, "importpur-c.csv", records(course, "C", ROWS))
         # Meanwhile a colleague's small import (done within the request) gives line 200's register
         # number to another woman.
-        other = csv_file([completer(course, "IMP/C/0198", "Another Woman", "1975-06-01", 2016)])
+        other = csv_bytes([completer(course, "IMP/C/0198", "Another Woman", "1975-06-01", 2016)])
         assert "no problems" in preview(session, server_b, "colleague.csv", other).text
         assert confirm(session, server_b).headers["Location"] == "/admin/skills_trainee/"
         assert trainees_of_batch(topology, "C") == 1

@@ -3,7 +3,6 @@ worker. Upload, preview, confirm; then a progress page, then the same result: ev
 nothing and every problem. The file waits in private storage, which app servers and workers share;
 a worker killed midway leaves nothing half imported, and the job run again imports it once."""
 
-import csv
 import datetime
 import io
 
@@ -20,7 +19,7 @@ from skills.import_views import SESSION_KEY
 from skills.models import Course, Enrolment, ImportJob, JobStatus, Trainee, private_storage
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
 from tests.factories import CentreFactory, CourseFactory, TradeFactory
-from tests.import_files import IMPORT_HEADER
+from tests.import_files import csv_bytes
 from tests.skills.builders import coordinator_of
 from tests.skills.test_bulk_certificates_task import run_at_once
 
@@ -44,25 +43,22 @@ def small_threshold(settings):
 
 def records(centre, count):
     course = Course.objects.filter(trade__slug="tailoring").first()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(IMPORT_HEADER)
-    for n in range(count):
-        writer.writerow(
-            [
-                centre.slug,
-                f"IMP/2018/{n:03d}",
-                f"Kamla Imported {n}",
-                (datetime.date(1990, 1, 1) + datetime.timedelta(days=n)).isoformat(),
-                "tailoring",
-                course.title,
-                "2018-01-08",
-                "2018-04-06",
-                "completed",
-                "2018-04-06",
-            ]
-        )
-    upload = io.BytesIO(out.getvalue().encode("utf-8"))
+    rows = [
+        [
+            centre.slug,
+            f"IMP/2018/{n:03d}",
+            f"Kamla Imported {n}",
+            (datetime.date(1990, 1, 1) + datetime.timedelta(days=n)).isoformat(),
+            "tailoring",
+            course.title,
+            "2018-01-08",
+            "2018-04-06",
+            "completed",
+            "2018-04-06",
+        ]
+        for n in range(count)
+    ]
+    upload = io.BytesIO(csv_bytes(rows))
     upload.name = "importpur-2018.csv"
     return upload
 

@@ -56,6 +56,9 @@ class KeptFragmentNode(WagtailCacheNode):
         return [var.resolve(context) for var in self.vary_on]
 
 
+# Not a subclass of Wagtail's WagtailPageCacheNode: all it would give is its key's page.cache_key
+# and site, which it adds to every use and which fail on the vacancy board (no `page` to resolve),
+# while the path, the template and the no-query-string rule would still be ours.
 class PageContentCacheNode(KeptFragmentNode):
     """A page's content, asked for without a query string (what a query changes, a filter, a tag or a
     page of a list, is drawn each time): a Wagtail page's, kept as `{% wagtailpagecache %}` keeps it

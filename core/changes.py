@@ -22,7 +22,11 @@ TRAINEE_CENTRES = "trainee_centres"  # trainee ids: her home centre changed
 COHORT_COURSES = "cohort_courses"  # cohort ids: the cohort is now of another course
 COURSE_TRADES = "course_trades"  # course ids: the course is now of another trade
 RECORDS_IMPORTED = "records_imported"  # trainee ids: the historical import wrote enrolments of hers
-KINDS = (ENROLMENTS, TRAINEE_CENTRES, COHORT_COURSES, COURSE_TRADES, RECORDS_IMPORTED)
+# trainee ids: women the historical import created, with their enrolments, in the transaction that
+# announces them; nothing else refers to them yet (no outcome, nothing derived). Their enrolments
+# are not announced again as RECORDS_IMPORTED.
+TRAINEES_IMPORTED = "trainees_imported"
+KINDS = (ENROLMENTS, TRAINEE_CENTRES, COHORT_COURSES, COURSE_TRADES, RECORDS_IMPORTED, TRAINEES_IMPORTED)
 
 receivers = {kind: [] for kind in KINDS}
 

@@ -111,7 +111,9 @@ def clean_cell(column, raw):
             _("contains a control character (U+%(code)04X), which cannot be stored; retype this cell")
             % {"code": ord(match.group())}
         )
-    if value and all(is_invisible(character) for character in value):
+    # A stripped value starting with an ASCII character starts with a visible one: the control
+    # characters are refused above. Only the others are looked at character by character.
+    if value and not value[0].isascii() and all(is_invisible(character) for character in value):
         raise CellError(
             _(
                 "only invisible characters (such as zero-width or no-break spaces); write it, or leave it empty"
@@ -138,25 +140,30 @@ class FileCells:
     courses, dates and statuses, so most cells are cleaned once and then looked up."""
 
     def __init__(self, positions):
-        # Each column with where a line holds it (None: the header does not name it, so it reads
-        # as empty) and what its cells clean to so far: raw text to (value, None) or (None, message).
-        self.layout = [(column, positions.get(column), {}) for column in COLUMNS]
+        # Each column the header names, with where a line holds it and what its cells clean to so
+        # far: raw text to the value, and apart raw text to the message of a cell that is not clean.
+        self.layout = [(column, positions[column], {}, {}) for column in COLUMNS if column in positions]
+        # A column the header does not name reads as empty on every line: cleaned once here.
+        self.absent = {}
+        for column in COLUMNS:
+            if column not in positions:
+                self.absent[column] = clean_cell(column, "")  # optional (read_header): never refused
 
     def clean_line(self, cells):
         """A line's clean values by column, and (column, message) for each cell that is not clean."""
-        values, errors = {}, []
+        values, errors = self.absent.copy(), []
         length = len(cells)
-        for column, index, known in self.layout:
-            raw = cells[index] if index is not None and index < length else ""
-            outcome = known.get(raw)
-            if outcome is None:
+        for column, index, clean, refused in self.layout:
+            raw = cells[index] if index < length else ""
+            try:
+                values[column] = clean[raw]
+            except KeyError:
+                if raw in refused:
+                    errors.append((column, refused[raw]))
+                    continue
                 try:
-                    outcome = known[raw] = (clean_cell(column, raw), None)
+                    values[column] = clean[raw] = clean_cell(column, raw)
                 except CellError as error:
-                    outcome = known[raw] = (None, str(error))
-            value, error = outcome
-            if error is None:
-                values[column] = value
-            else:
-                errors.append((column, error))
+                    refused[raw] = str(error)
+                    errors.append((column, refused[raw]))
         return values, errors

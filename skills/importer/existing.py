@@ -88,11 +88,8 @@ class ExistingRecords:
     def centre_ids(self, positions, rows):
         """The centres the file names and the user may change: only their records are read."""
         index = positions["centre"]
-        named = {
-            self.centres.get(cells[index].strip().casefold())  # stripped as clean_cell strips
-            for _line, cells in rows
-            if index < len(cells)
-        }
+        cells_named = {cells[index] for _line, cells in rows if index < len(cells)}
+        named = {self.centres.get(cell.strip().casefold()) for cell in cells_named}  # as clean_cell strips
         return {
             centre.pk
             for centre in named

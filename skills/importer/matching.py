@@ -65,9 +65,10 @@ class Plan:
         """The trainee a row means: by register number if it has one, else by name and date of birth."""
         by_register, by_name = self.existing.by_register, self.existing.by_name
         register_number = fields["register_number"]
-        name = (centre.pk, name_key(full_name), born)
+        centre_id = centre.pk
+        name = (centre_id, name_key(full_name), born)
         if register_number:
-            person = by_register.get((centre.pk, register_number))
+            person = by_register.get((centre_id, register_number))
             if person is not None:
                 if name_key(person.full_name) == name_key(full_name) and person.date_of_birth == born:
                     return person
@@ -90,25 +91,26 @@ class Plan:
         if person is not None and not (register_number and person.register_number):
             if register_number:
                 # The same woman, now with her register number: one trainee, found by either.
-                by_register[centre.pk, register_number] = person
+                by_register[centre_id, register_number] = person
                 if person.new is not None:
                     person.register_number = person.new["register_number"] = register_number
             return person
         person = Person(full_name, born, register_number, line=line)
-        person.new = {"centre_id": centre.pk, "full_name": full_name, "date_of_birth": born, **fields}
+        person.new = {"centre_id": centre_id, "full_name": full_name, "date_of_birth": born, **fields}
         if register_number:
-            by_register[centre.pk, register_number] = person
+            by_register[centre_id, register_number] = person
         by_name.setdefault(name, person)
         return person
 
     def run_for(self, centre, trade, title, start, end, problem):
         """The cohort a row means, by centre, course and dates; a course or cohort not there yet is planned."""
-        course_key = (trade.pk, title.casefold())
+        trade_id, title_key = trade.pk, title.casefold()
+        course_key = (trade_id, title_key)
         course = self.existing.courses.get(course_key)
         if course is None:
             course = self.existing.courses[course_key] = Course(trade=trade, title=title)
             self.new_courses.append(course)
-        key = (centre.pk, trade.pk, title.casefold(), start, end)
+        key = (centre.pk, trade_id, title_key, start, end)
         run = self.existing.runs.get(key)
         if run is None:
             if end < self.today:
@@ -133,14 +135,15 @@ class Plan:
             problem("", _("duplicate of line %(line)d") % {"line": self.seen[person, run]})
             return
         self.seen[person, run] = line
-        counts = self.per_centre[centre.pk]
+        centre_id = centre.pk
+        counts = self.per_centre[centre_id]
         counts["rows"] += 1
         if (person.pk, run.pk) in self.existing.enrolments:
             self.unchanged += 1
             counts["unchanged"] += 1
             return
         self.enrolments.append(
-            PlannedEnrolment(line, centre.pk, person, run, status, enrolled_on, completed_on, dropout_reason)
+            PlannedEnrolment(line, centre_id, person, run, status, enrolled_on, completed_on, dropout_reason)
         )
         if status != Enrolment.Status.DROPPED:
             run.taken += 1

@@ -84,8 +84,14 @@ def write(plan, user=None, progress=None):
     with refusals.lines_of_rows([enrolment.line for enrolment in plan.enrolments]):
         insert_rows(Enrolment, enrolments, written)
     recount_seats([run.pk for run in runs])
-    # Written in bulk, without a save() per row: say so to what counts them (core.changes).
-    changes.changed(changes.RECORDS_IMPORTED, [enrolment.person.pk for enrolment in plan.enrolments])
+    # Written in bulk, without a save() per row: say so to what counts them (core.changes). The women
+    # created here apart: nothing but these enrolments refers to them yet.
+    created = set(people)
+    changes.changed(changes.TRAINEES_IMPORTED, [person.pk for person in people])
+    changes.changed(
+        changes.RECORDS_IMPORTED,
+        [enrolment.person.pk for enrolment in plan.enrolments if enrolment.person not in created],
+    )
 
     for person in people:
         plan.per_centre[person.new["centre_id"]]["created_trainees"] += 1

@@ -12,7 +12,18 @@ from core.forms import with_clean_text
 from . import certificate_views, views
 from .filters import CohortFilterSet, CourseFilterSet, EnrolmentFilterSet, TraineeFilterSet
 from .forms import CentreScopedForm, EnrolmentCreateForm
-from .models import Centre, Certificate, Cohort, CohortSession, Course, Enrolment, Trade, Trainee
+from .models import (
+    Centre,
+    Certificate,
+    Cohort,
+    CohortSession,
+    Course,
+    Enrolment,
+    EnrolmentQuerySet,
+    Trade,
+    Trainee,
+    TraineeQuerySet,
+)
 
 
 def percent(value):
@@ -187,7 +198,7 @@ class TraineeViewSet(TrackerViewSet):
         "consent_share_with_employers",
         "consent_follow_up",
     ]
-    search_fields = ["full_name", "name_hi", "register_number"]
+    search_fields = list(TraineeQuerySet.search_fields)
     index_view_class = views.TraineeIndexView
     add_view_class = views.TraineeCreateView
     edit_view_class = views.TraineeEditView
@@ -258,7 +269,7 @@ class EnrolmentViewSet(TrackerViewSet):
         "assessment_result",
         "attendance_percent",
     ]
-    search_fields = ["trainee__full_name", "trainee__name_hi"]
+    search_fields = list(EnrolmentQuerySet.search_fields)
     add_view_class = views.EnrolmentCreateView
     delete_view_class = views.EnrolmentDeleteView
     row_annotation = "with_attendance"

@@ -6,7 +6,7 @@ Trainee.objects.for_user, the one scoping rule); the enrol page, and the enrolme
 self-employment and nomination forms use it."""
 
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,11 +38,7 @@ def with_identifying_details(trainees):
 def search_trainees(trainees, query):
     """Name (English or Hindi) or register number, matched in the database."""
     query = (query or "").strip()
-    if not query:
-        return trainees
-    return trainees.filter(
-        Q(full_name__icontains=query) | Q(name_hi__icontains=query) | Q(register_number__icontains=query)
-    )
+    return trainees.search(query) if query else trainees
 
 
 def identifying_columns():

@@ -258,3 +258,27 @@ def test_later_pages_of_her_trainees_cost_the_queries_of_the_first(client, coord
         Enrolment.objects.filter(trainee__centre__slug="pagepur").values_list("trainee__full_name", flat=True)
     )
     assert [" ".join(name.split(" ")[:3]) for name in names] == every[PER_PAGE : 2 * PER_PAGE]
+
+
+@pytest.mark.parametrize("who", ["coordinator", "officer"])
+@pytest.mark.parametrize("page", [2, 3])
+def test_a_later_page_of_a_search_computes_the_attendance_of_its_rows_only(
+    client, db, pagepur, django_user_model, who, page
+):
+    """A later page of a search is found, and counted, in one query; its rows are then read by id
+    with their attendance, without searching again."""
+    user = django_user_model.objects.get(pk=pagepur[who])
+    client.force_login(user)
+    url = f"/admin/skills_enrolment/?q=Pagepur+Woman&p={page}"
+    expected = Enrolment.objects.for_user(user).filter(trainee__full_name__icontains="Pagepur Woman")
+    assert shown_rows(client, url) == [
+        (e.trainee.full_name, percent(e.attendance_percent))
+        for e in expected.with_attendance().select_related("trainee")[(page - 1) * PER_PAGE : page * PER_PAGE]
+    ]
+    response = client.get(url)
+    assert response.context["paginator"].count == expected.count() == WOMEN
+    queries = queries_for(client, url)
+    (attendance,) = [sql for sql in queries if "skills_attendancemark" in sql]
+    assert "LIKE" not in attendance and "OFFSET" not in attendance
+    (found,) = [sql for sql in queries if "LIKE" in sql]
+    assert "OVER ()" in found

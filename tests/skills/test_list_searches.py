@@ -4,7 +4,9 @@ own search and the filters' meaning give, for a coordinator (her centre) and the
 enrolment by her name, a session or cohort by its course) tests that record in a subquery of its
 own table, not through a join; the women filtered by an enrolment are counted from the
 enrolments' side (benchmarks/bench_tracker.py: page 115 of the state's enrolments of "Sunita"
-took 664 ms through the join, the count of 2024's completers 220 ms through EXISTS)."""
+took 664 ms through the join, the count of 2024's completers 220 ms through EXISTS). Every page
+of a search shows what Wagtail's own search shows; a later one finds its rows and their count in
+one query instead of searching twice. The rule is the querysets' (skills.models.containing)."""
 
 import datetime
 from urllib.parse import quote
@@ -230,3 +232,132 @@ def test_women_filtered_by_an_enrolment_are_counted_from_the_enrolments(client, 
     assert "EXISTS" not in count
     # The count is taken once, in place of the list's own: as many queries as the unfiltered list.
     assert queries_for(client, url) == queries_for(client, "/admin/skills_trainee/")
+
+
+@pytest.fixture(scope="module")
+def laterpur(django_db_setup, django_db_blocker):
+    """Two centres, each with 30 women named Sunitabai and 15 others; the Sunitabais enrolled once
+    or twice, several on the same day (the list breaks the tie by enrolment, newest first): 45
+    enrolments of Sunitabais per centre, three pages for the centre's coordinator and five for the
+    state officer, who sees both centres."""
+    with rolled_back_afterwards(django_db_blocker):
+        course = CourseFactory(
+            trade=TradeFactory(name="Tie and dye", slug="tie-and-dye"), title="Tie and dye"
+        )
+        people = {}
+        for slug, code in (("laterpur", "LTP"), ("farpur", "FRP")):
+            centre = Centre.objects.create(name=f"{slug.title()} Centre", slug=slug, code=code, district=slug)
+            cohorts = [
+                CohortFactory(
+                    course=course,
+                    centre=centre,
+                    start_date=datetime.date(2024, month, 1),
+                    end_date=datetime.date(2024, month + 2, 28),
+                    capacity=40,
+                    status=Cohort.Status.COMPLETED,
+                )
+                for month in (1, 6)
+            ]
+            sunitas = women(centre, 30, name=f"{slug.title()} Sunitabai")
+            women(centre, 15, name=f"{slug.title()} Meena")
+            for n, woman in enumerate(sunitas):
+                enrol(woman, cohorts[0], datetime.date(2023, 12, 1 + n % 7))
+                if n % 2:
+                    enrol(woman, cohorts[1], datetime.date(2024, 5, 1 + n % 5))
+            people[slug] = centre
+        yield {
+            "coordinator": coordinator_of(people["laterpur"], username="later.coordinator").pk,
+            "officer": state_officer("later.officer").pk,
+        }
+
+
+@pytest.fixture(params=["coordinator", "officer"])
+def later_user(request, client, db, laterpur, django_user_model):
+    user = django_user_model.objects.get(pk=laterpur[request.param])
+    client.force_login(user)
+    return user
+
+
+def shown_page(client, url):
+    """The primary keys of the page's rows in order, the count the page gives and its number."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    context = response.context
+    return [row.pk for row in context["object_list"]], context["paginator"].count, context["page_obj"].number
+
+
+LATER_SEARCHES = [
+    # (list, what Wagtail's own search tests, the list's order)
+    ("/admin/skills_enrolment/?q=sunitabai", Enrolment, ["trainee__full_name", "trainee__name_hi"], []),
+    (
+        "/admin/skills_enrolment/?q=sunitabai&ordering=trainee",
+        Enrolment,
+        ["trainee__full_name", "trainee__name_hi"],
+        ["trainee"],
+    ),
+    ("/admin/skills_trainee/?q=sunitabai", Trainee, ["full_name", "name_hi", "register_number"], []),
+]
+
+
+@pytest.mark.parametrize("url, model, fields, order", LATER_SEARCHES)
+def test_every_page_of_a_search_shows_what_wagtails_search_shows(
+    client, later_user, url, model, fields, order
+):
+    """Page after page, past the last one included (which shows the last), the rows, their order
+    and the count are those of Wagtail's own search in the list's order."""
+    expected = searched(later_user, model, "sunitabai", *fields)
+    expected = list((expected.order_by(*order) if order else expected).values_list("pk", flat=True))
+    officer = later_user.username == "later.officer"
+    assert len(expected) == (45 if model is Enrolment else 30) * (2 if officer else 1)
+    pages = -(-len(expected) // 20)
+    # Sorted by woman, her two enrolments may come in either order: the women's order is compared.
+    woman = dict(Enrolment.objects.values_list("pk", "trainee")) if order else {}
+    for number in [1, 2, pages, pages + 1, 99]:
+        shown_number = min(number, pages)
+        first = (shown_number - 1) * 20
+        rows, count, page = shown_page(client, f"{url}&p={number}")
+        assert [woman.get(pk, pk) for pk in rows] == [
+            woman.get(pk, pk) for pk in expected[first : first + 20]
+        ]
+        assert (count, page) == (len(expected), shown_number), number
+
+
+def search_queries(client, url):
+    """The queries of the page that search the women's names, and how many queries it makes."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    searching = [query["sql"] for query in queries.captured_queries if "LIKE" in query["sql"]]
+    return searching, len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/skills_enrolment/?q=sunitabai", "/admin/skills_trainee/?q=sunitabai"]
+)
+def test_a_later_page_of_a_search_searches_once_for_its_rows_and_their_count(client, later_user, url):
+    first, first_count = search_queries(client, url)
+    later, later_count = search_queries(client, f"{url}&p=2")
+    assert len(first) == 2  # the count, then the first page's rows
+    assert first[0].startswith("SELECT COUNT(*)")
+    (found,) = later
+    assert "COUNT(" in found and "OVER ()" in found
+    assert later_count == first_count, "the page's rows are read by id, in place of the count"
+    # Past the last page (which is shown instead), its rows and the count are read from the end.
+    past, past_count = search_queries(client, f"{url}&p=99")
+    assert len(past) == 2 and all("OVER ()" in sql for sql in past)
+    assert past_count == first_count + 1
+
+
+def test_the_queryset_search_is_the_lists_search(later_user, db):
+    enrolments = Enrolment.objects.for_user(later_user)
+    assert set(enrolments.search("SUNITABAI")) == set(
+        searched(later_user, Enrolment, "SUNITABAI", "trainee__full_name", "trainee__name_hi")
+    )
+    trainees = Trainee.objects.for_user(later_user)
+    assert set(trainees.search("meena")) == set(
+        searched(later_user, Trainee, "meena", "full_name", "name_hi", "register_number")
+    )
+    assert trainees.search("LTP-SUN-00003").get().full_name == "Laterpur Sunitabai 3"
+    # A search through a related record reads it in a subquery of its own table, not a join.
+    sql = str(enrolments.search("sunitabai").query)
+    assert 'JOIN "skills_trainee"' not in sql and 'FROM "skills_trainee"' in sql

@@ -25,28 +25,19 @@ seed: migrate
 run: seed
 	$(MANAGE) runserver $(HOST)
 
-## make test: the whole suite (unit, integration and browser tests), one worker per core, in two
-## pytest runs side by side. The browser tests run in a process of their own: they flush the database
-## and restore a snapshot, which must not meet what the other tests left in a worker's database.
-## They spend half their time waiting on Chromium and the live server, so they run beside the
-## others rather than after them (SAKHI_TEST_RUN=browser keeps their PostgreSQL test databases
-## apart); their output, kept in a file meanwhile, is printed when both are done.
+## make test: the whole suite (unit, integration and browser tests), one worker per core. The
+## browser tests run in a process of their own: they flush the database and restore a snapshot,
+## which must not meet what the other tests left in a worker's database.
 ## --dist loadgroup: the modules in tests/conftest.py's ONE_WORKER_MODULES go whole to one worker
 ## (their costly module fixture is built once), every other test to whichever worker is free.
 ## (A browser run with one worker more than cores was tried: 141 s -> 131 s once on SQLite, but in
 ## CI 148 s -> 150 s on SQLite and 164 s -> 198 s on PostgreSQL. One worker per core it stays.)
+## (Both runs at once, the browser tests beside the others, was tried too: 334 s against 154 s for
+## the others alone, about 120 s for the browser run alone. The others keep both cores busy.)
 TEST_WORKERS ?= auto
 test: install browser-deps
-	@browser_log=$$(mktemp "$${TMPDIR:-/tmp}/sakhi-browser-tests.XXXXXX"); \
-	SAKHI_TEST_RUN=browser $(PY) -m pytest -n $(TEST_WORKERS) -m "browser and not production" \
-		-p no:cacheprovider >"$$browser_log" 2>&1 & browser=$$!; \
-	echo "$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m \"not browser and not production\""; \
-	echo "(the browser tests run beside it: $$browser_log)"; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not production"; others=$$?; \
-	wait $$browser; browser_tests=$$?; \
-	printf '\n==> The browser tests, run beside them (pytest -m "browser and not production")\n'; \
-	cat "$$browser_log"; rm -f "$$browser_log"; \
-	test $$others -eq 0 && test $$browser_tests -eq 0
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not production"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "browser and not production"
 
 ## make production-test: the tests marked `production`: tests/production/ against the production
 ## topology on 127.0.0.1 (two gunicorn app servers, Redis, an S3 API server, an SMTP sink, a task

@@ -1,4 +1,3 @@
-import os
 from contextlib import contextmanager
 
 import pytest
@@ -73,24 +72,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
 
     for connection in connections.all():
         connection.creation.create_test_db = copied_from_template(connection.creation)
-        named_for_this_run(connection.settings_dict)
-
-
-def named_for_this_run(settings_dict):
-    """`make test` runs the browser tests beside the others, as a second pytest with workers of the
-    same names (gw0, gw1): SAKHI_TEST_RUN names the run in its test databases' names, so that the
-    two never create, use or drop the same PostgreSQL database. (In-memory SQLite test databases
-    belong to their process and need no name.)"""
-    run = os.environ.get("SAKHI_TEST_RUN", "")
-    if not run:
-        return
-    if not run.isidentifier():
-        raise pytest.UsageError(f"SAKHI_TEST_RUN must be a name of letters, digits and _, not {run!r}")
-    test_settings = settings_dict.setdefault("TEST", {})
-    name = test_settings.get("NAME")
-    if settings_dict["ENGINE"] == "django.db.backends.sqlite3" and (not name or ":memory:" in name):
-        return
-    test_settings["NAME"] = f"{name or 'test_' + settings_dict['NAME']}_{run}"
 
 
 @pytest.fixture(scope="session")

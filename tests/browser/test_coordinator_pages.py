@@ -2,8 +2,10 @@
 with its actions as buttons, trainees are chosen by search, and a trainee's page is her record."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +122,11 @@ def choose_in_modal(page, search, row_text):
         chooser.get_by_role("button", name="Actions").click()
         chooser.get_by_role("button", name="Choose another trainee").click()
     modal = page.locator(".modal-dialog")
-    modal.get_by_placeholder("Name or register number").fill(search)
+    # The modal lists women before she types; a click while the search's results replace that list
+    # can land on neither. Wait for the results of what she typed, then click.
+    with page.expect_response(lambda response: parse_qs(urlsplit(response.url).query).get("q") == [search]):
+        modal.get_by_placeholder("Name or register number").fill(search)
+    expect(modal.locator("tbody tr").filter(has_not_text=search)).to_have_count(0)  # the new list shown
     modal.locator("tr", has_text=row_text).get_by_role("link").click()
     modal.wait_for(state="hidden")
 

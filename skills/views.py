@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -38,8 +38,6 @@ from .models import Certificate, Cohort, CohortSession, Enrolment, Trainee, cont
 
 # What an inspect view shows for an empty value, as the registers write it.
 EMPTY_VALUE = "–"
-# The last page of a search found with its count in one query (ScopedIndexView).
-MAX_COUNTED_PAGE = 100_000
 
 
 def scoped_queryset(request, model, action):
@@ -132,66 +130,18 @@ class ScopedIndexView(generic.IndexView):
         ]
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(
-            queryset,
-            page_size,
-            orphans=self.get_paginate_orphans(),
-            allow_empty_first_page=self.get_allow_empty(),
-        )
-        found = self.later_page_found_with_its_count(paginator, queryset)
-        if found:
-            page, ids = found
-            page.object_list = self.page_rows(queryset, ids)
-        else:
-            page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-            if self.row_annotation and not self.annotates_every_row:
-                page.object_list = self.page_rows(queryset, page.object_list.values("pk"))
-        return paginator, page, page.object_list, page.has_other_pages()
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.row_annotation and not self.annotates_every_row:
+            page.object_list = rows = self.annotated_page(queryset, rows)
+        return paginator, page, rows, is_paginated
 
-    def later_page_found_with_its_count(self, paginator, queryset):
-        """(page, the ids of its rows) of a later page of a search, found in one query that also
-        counts every row the search found; None where the paginator's two queries serve.
-
-        The first page of a search is found by walking the list in its order until the page is
-        full (2 ms for the state's enrolments of "Sunita"), and only the count reads every match.
-        A later page reads every match too, to skip those before it, so the count comes with it
-        (COUNT(*) OVER ()) instead of from a second search (benchmarks/bench_tracker.py)."""
-        number = self.request.GET.get(self.page_kwarg, "")
-        number = int(number) if number.isascii() and number.isdigit() else 0
-        if not (
-            self.is_searching
-            and isinstance(queryset, QuerySet)
-            and 1 < number <= MAX_COUNTED_PAGE  # an offset the database takes
-            and connection.features.supports_over_clause
-            and not self.annotates_every_row
-            and not paginator.orphans
-            and "count" not in paginator.__dict__  # counted its own way (TraineeIndexView)
-        ):
-            return None
-        counted = queryset.annotate(rows_found=Window(Count("pk"))).values_list("pk", "rows_found")
-        first = (number - 1) * paginator.per_page
-        found = list(counted[first : first + paginator.per_page])
-        if found:
-            paginator.count = found[0][1]
-            return paginator.page(number), [pk for pk, _count in found]
-        # Past the last page, the paginator shows the last: its rows are the list's last ones,
-        # found (and counted) from the end in one more query, as the count and the page were.
-        found = list(counted.reverse()[: paginator.per_page])
-        if not found:  # nothing found: the paginator's empty first page
-            return None
-        paginator.count = found[0][1]
-        on_last_page = paginator.count - (paginator.num_pages - 1) * paginator.per_page
-        return paginator.page(paginator.num_pages), [pk for pk, _count in found[:on_last_page]]
-
-    def page_rows(self, queryset, ids):
-        """The page's rows, in the list's order, by their ids (a list, or the list's own query
-        sliced), with the list's related records and computed columns: those computed for the
-        rows of the page only."""
-        shown = self.model._default_manager.filter(pk__in=ids)
+    def annotated_page(self, queryset, rows):
+        """The page's rows again, annotated: one query that finds the page's ids first (the
+        list's own query, sliced) and computes the columns for those rows only, in the list's order."""
+        shown = self.model._default_manager.filter(pk__in=rows.values("pk"))
         if self.list_select_related:
             shown = shown.select_related(*self.list_select_related)
-        if self.row_annotation and not self.annotates_every_row:
-            shown = self.annotate_rows(shown)
+        shown = self.annotate_rows(shown)
         return shown.order_by(*queryset.query.order_by) if queryset.query.order_by else shown
 
     def search_queryset(self, queryset):

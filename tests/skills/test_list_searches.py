@@ -322,32 +322,6 @@ def test_every_page_of_a_search_shows_what_wagtails_search_shows(
         assert (count, page) == (len(expected), shown_number), number
 
 
-def search_queries(client, url):
-    """The queries of the page that search the women's names, and how many queries it makes."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    searching = [query["sql"] for query in queries.captured_queries if "LIKE" in query["sql"]]
-    return searching, len(queries)
-
-
-@pytest.mark.parametrize(
-    "url", ["/admin/skills_enrolment/?q=sunitabai", "/admin/skills_trainee/?q=sunitabai"]
-)
-def test_a_later_page_of_a_search_searches_once_for_its_rows_and_their_count(client, later_user, url):
-    first, first_count = search_queries(client, url)
-    later, later_count = search_queries(client, f"{url}&p=2")
-    assert len(first) == 2  # the count, then the first page's rows
-    assert first[0].startswith("SELECT COUNT(*)")
-    (found,) = later
-    assert "COUNT(" in found and "OVER ()" in found
-    assert later_count == first_count, "the page's rows are read by id, in place of the count"
-    # Past the last page (which is shown instead), its rows and the count are read from the end.
-    past, past_count = search_queries(client, f"{url}&p=99")
-    assert len(past) == 2 and all("OVER ()" in sql for sql in past)
-    assert past_count == first_count + 1
-
-
 def test_the_queryset_search_is_the_lists_search(later_user, db):
     enrolments = Enrolment.objects.for_user(later_user)
     assert set(enrolments.search("SUNITABAI")) == set(

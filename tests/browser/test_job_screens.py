@@ -14,7 +14,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
-from tests.import_files import csv_bytes
+from tests.import_files import completers_of_2018, csv_bytes
 
 from . import builders
 from .test_small_screens_and_exit import LAYOUT_PROBLEMS, PHONE
@@ -185,21 +185,7 @@ def women_of_2018(count, batch="A"):
     from skills.models import Course
 
     course = Course.objects.filter(trade__slug="tailoring").order_by("pk").first()
-    return [
-        [
-            "lucknow",
-            f"LKO/2018/{batch}{n:03d}",
-            f"Kamla Imported {batch}{n}",
-            (datetime.date(1990, 1, 1) + datetime.timedelta(days=n)).isoformat(),
-            "tailoring",
-            course.title,
-            "2018-01-08",
-            "2018-04-06",
-            "completed",
-            "2018-04-06",
-        ]
-        for n in range(count)
-    ]
+    return completers_of_2018("lucknow", "LKO", course.title, count, batch)
 
 
 def upload_for_the_worker(page, site_url, settings, rows, name="lucknow-2018.csv"):

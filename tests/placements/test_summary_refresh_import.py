@@ -5,7 +5,6 @@ already in the tracker who get enrolments from the file are rewritten as every o
 rewrites them (records_imported). Either way the summaries must equal the count made straight from
 the tracker (`refresh_outcome_summaries --check`) and a full refresh must find nothing to change."""
 
-import csv
 import datetime
 import io
 import random
@@ -21,22 +20,11 @@ from placements import services, summaries
 from placements.models import TrainedWoman, TrainedWomanTrade, WorkSpell
 from skills.importer import import_records
 from skills.models import Centre, Cohort, Course, Enrolment, Trainee
+from tests.import_files import csv_bytes
 
 from .builders import job_of
 from .test_summaries import assert_summaries_current
 
-HEADER = [
-    "centre",
-    "register_number",
-    "full_name",
-    "date_of_birth",
-    "trade",
-    "course",
-    "cohort_start",
-    "cohort_end",
-    "status",
-    "completion_date",
-]
 # Cohorts that end on either side of the calendar and financial year boundaries (April to March).
 RUNS = [
     ("tailoring", datetime.date(2022, 12, 1), datetime.date(2023, 3, 31)),
@@ -48,15 +36,13 @@ RUNS = [
 
 
 def csv_file(lines):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    rows = []
     for centre, register, name, born, run, status in lines:
         trade, start, end = RUNS[run]
         course = Course.objects.filter(trade__slug=trade).order_by("pk").first().title
         completed = end if status == "completed" else ""
-        writer.writerow([centre, register, name, born, trade, course, start, end, status, completed])
-    return out.getvalue()
+        rows.append([centre, register, name, born, trade, course, start, end, status, completed])
+    return csv_bytes(rows)
 
 
 def imported(lines):

@@ -19,7 +19,7 @@ from skills.import_views import SESSION_KEY
 from skills.models import Course, Enrolment, ImportJob, JobStatus, Trainee, private_storage
 from tests.core.test_mail_tasks import DURABLE, run_worker, worker_in_this_process  # noqa: F401
 from tests.factories import CentreFactory, CourseFactory, TradeFactory
-from tests.import_files import csv_bytes
+from tests.import_files import completers_of_2018, csv_bytes
 from tests.skills.builders import coordinator_of
 from tests.skills.test_bulk_certificates_task import run_at_once
 
@@ -43,21 +43,7 @@ def small_threshold(settings):
 
 def records(centre, count):
     course = Course.objects.filter(trade__slug="tailoring").first()
-    rows = [
-        [
-            centre.slug,
-            f"IMP/2018/{n:03d}",
-            f"Kamla Imported {n}",
-            (datetime.date(1990, 1, 1) + datetime.timedelta(days=n)).isoformat(),
-            "tailoring",
-            course.title,
-            "2018-01-08",
-            "2018-04-06",
-            "completed",
-            "2018-04-06",
-        ]
-        for n in range(count)
-    ]
+    rows = completers_of_2018(centre.slug, "IMP", course.title, count)
     upload = io.BytesIO(csv_bytes(rows))
     upload.name = "importpur-2018.csv"
     return upload

@@ -233,6 +233,33 @@ def write_work(women_and_work):
     FollowUp.objects.bulk_create(follow_ups)
 
 
+def completed_course(centre, course, completed_on, name, register_number=""):
+    """A woman of the centre who completed a cohort of the course that ended on completed_on,
+    written row by row with no summary refreshed: the caller announces the change it stands for."""
+    woman = Trainee.objects.create(
+        centre=centre,
+        full_name=name,
+        register_number=register_number,
+        date_of_birth=datetime.date(1990, 1, 1),
+    )
+    cohort = Cohort.objects.create(
+        course=course,
+        centre=centre,
+        start_date=completed_on - datetime.timedelta(days=60),
+        end_date=completed_on,
+        capacity=30,
+        status=Cohort.Status.COMPLETED,
+    )
+    Enrolment.objects.create(
+        trainee=woman,
+        cohort=cohort,
+        status=Enrolment.Status.COMPLETED,
+        enrolled_on=cohort.start_date,
+        completed_on=completed_on,
+    )
+    return woman
+
+
 def job_of(woman, start, *, pay=9000, end=None, employer="Mill", title="Weaver"):
     """Her salaried job from `start` (to `end`: None, still in it), not saved yet: record it
     through placements.services.record_outcome, or write many in bulk."""

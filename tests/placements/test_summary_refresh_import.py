@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from placements import services, summaries
 from placements.models import TrainedWoman, TrainedWomanTrade, WorkSpell
 from skills.importer import import_records
-from skills.models import Centre, Cohort, Course, Enrolment, Trainee
+from skills.models import Centre, Course, Trainee
 from tests.import_files import csv_bytes
 
-from .builders import job_of
+from .builders import completed_course, job_of
 from .test_summaries import assert_summaries_current
 
 # Cohorts that end on either side of the calendar and financial year boundaries (April to March).
@@ -60,26 +60,14 @@ def no_drift():
 
 
 def woman_in_the_tracker(name, completed_on, *, job_from=None):
-    """A woman of Lucknow with a completed tailoring course (and perhaps a job since job_from),
-    recorded through the services, as a coordinator would have."""
-    lucknow = Centre.objects.get(slug="lucknow")
-    woman = Trainee.objects.create(
-        centre=lucknow, full_name=name, register_number=f"OLD/{name}", date_of_birth=datetime.date(1990, 1, 1)
-    )
-    cohort = Cohort.objects.create(
-        course=Course.objects.filter(trade__slug="tailoring").order_by("pk").first(),
-        centre=lucknow,
-        start_date=completed_on - datetime.timedelta(days=60),
-        end_date=completed_on,
-        capacity=30,
-        status=Cohort.Status.COMPLETED,
-    )
-    Enrolment.objects.create(
-        trainee=woman,
-        cohort=cohort,
-        status=Enrolment.Status.COMPLETED,
-        enrolled_on=cohort.start_date,
-        completed_on=completed_on,
+    """A woman of Lucknow who completed a tailoring course (and perhaps has had a job since
+    job_from), her summaries refreshed as the tracker's services refresh them."""
+    woman = completed_course(
+        Centre.objects.get(slug="lucknow"),
+        Course.objects.filter(trade__slug="tailoring").order_by("pk").first(),
+        completed_on,
+        name,
+        register_number=f"OLD/{name}",
     )
     summaries.enrolments_changed([woman.pk])
     if job_from:

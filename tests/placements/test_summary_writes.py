@@ -17,7 +17,7 @@ from skills import services as skills_services
 from skills.models import Cohort, Course, Enrolment, Trade, Trainee
 from tests.factories import CentreFactory, TradeFactory
 
-from .builders import job_of
+from .builders import completed_course, job_of
 from .test_summaries import assert_summaries_current, random_history, summary_rows
 
 # Statements per table rewritten: PostgreSQL deletes the stale rows inside the INSERT's WITH clause;
@@ -32,21 +32,7 @@ def writes_to(queries, table):
 
 
 def trained_woman(centre, course, completed_on=datetime.date(2024, 3, 1), name="Sunita"):
-    trainee = Trainee.objects.create(centre=centre, full_name=name, date_of_birth=datetime.date(1990, 1, 1))
-    cohort = Cohort.objects.create(
-        course=course,
-        centre=centre,
-        start_date=completed_on - datetime.timedelta(days=60),
-        end_date=completed_on,
-        capacity=20,
-    )
-    Enrolment.objects.create(
-        trainee=trainee,
-        cohort=cohort,
-        status=Enrolment.Status.COMPLETED,
-        enrolled_on=cohort.start_date,
-        completed_on=completed_on,
-    )
+    trainee = completed_course(centre, course, completed_on, name)
     summaries.records_imported([trainee.pk])
     return trainee
 

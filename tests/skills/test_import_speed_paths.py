@@ -8,35 +8,30 @@
 
 import datetime
 
-import pytest
-
 from core import changes
 from skills.importer import import_records
 from skills.models import Centre, Cohort, Course, Enrolment, Trainee
-
-HEADER = "centre,register_number,full_name,date_of_birth,trade,course,cohort_start,cohort_end,status,completion_date"
+from tests.import_files import IMPORT_HEADER, csv_bytes
 
 
 def tailoring():
     return Course.objects.filter(trade__slug="tailoring").order_by("pk").first()
 
 
-def line(register, name, start="2019-01-07", end="2019-04-05", status="completed", centre="lucknow"):
+def row(register, name, start="2019-01-07", end="2019-04-05", status="completed", centre="lucknow"):
     completed = end if status == "completed" else ""
-    return f"{centre},{register},{name},1990-05-06,tailoring,{tailoring().title},{start},{end},{status},{completed}"
-
-
-@pytest.fixture
-def announced(monkeypatch):
-    """Every change announced while the test runs, as (kind, ids); placements' receivers still run."""
-    calls = []
-    for kind, functions in changes.receivers.items():
-
-        def recording(ids, kind=kind):
-            calls.append((kind, list(ids)))
-
-        monkeypatch.setitem(changes.receivers, kind, [*functions, recording])
-    return calls
+    return [
+        centre,
+        register,
+        name,
+        "1990-05-06",
+        "tailoring",
+        tailoring().title,
+        start,
+        end,
+        status,
+        completed,
+    ]
 
 
 def test_the_women_it_creates_are_announced_apart_from_those_it_finds(db, announced):
@@ -65,14 +60,13 @@ def test_the_women_it_creates_are_announced_apart_from_those_it_finds(db, announ
     announced.clear()
 
     result = import_records(
-        "\n".join(
+        csv_bytes(
             [
-                HEADER,
-                line("R/1", "Tulsi Baiga"),  # she is in the tracker: a new enrolment of hers
-                line("R/1", "Tulsi Baiga", start="2018-01-08", end="2018-04-06"),  # unchanged
-                line("R/2", "Rekha Devi"),
-                line("R/2", "Rekha Devi", start="2020-01-06", end="2020-04-03", status="dropped"),
-                line("R/3", "Gita Kumari"),
+                row("R/1", "Tulsi Baiga"),  # she is in the tracker: a new enrolment of hers
+                row("R/1", "Tulsi Baiga", start="2018-01-08", end="2018-04-06"),  # unchanged
+                row("R/2", "Rekha Devi"),
+                row("R/2", "Rekha Devi", start="2020-01-06", end="2020-04-03", status="dropped"),
+                row("R/3", "Gita Kumari"),
             ]
         )
     )
@@ -98,15 +92,12 @@ def test_a_column_left_out_imports_as_the_same_column_left_empty(db):
         )
 
     rows = [("R/7", "Asha Devi", "completed"), ("R/8", "Meena Yadav", "dropped")]
-    left_out = import_records(
-        "\n".join([HEADER, *(line(r, n, status=s, centre="lucknow") for r, n, s in rows)])
-    )
+    left_out = import_records(csv_bytes([row(r, n, status=s, centre="lucknow") for r, n, s in rows]))
+    optional = ["district", "enrolled_on", "guardian_consent_basis", "name_hi", "dropout_reason"]
     left_empty = import_records(
-        "\n".join(
-            [
-                HEADER + ",district,enrolled_on,guardian_consent_basis,name_hi,dropout_reason",
-                *(line(r, n, status=s, centre="buxar") + ",,,,," for r, n, s in rows),
-            ]
+        csv_bytes(
+            [row(r, n, status=s, centre="buxar") + [""] * len(optional) for r, n, s in rows],
+            header=IMPORT_HEADER + optional,
         )
     )
 

@@ -103,10 +103,9 @@ def shown_rows(client, url):
     return rows
 
 
-def expected_rows(user, *order, page=1):
-    enrolments = Enrolment.objects.for_user(user).with_attendance().select_related("trainee")
-    if order:
-        enrolments = enrolments.order_by(*order)
+def expected_rows(enrolments, page=1):
+    """(her name, her attendance) of the enrolments a page of the list shows, in their order."""
+    enrolments = enrolments.with_attendance().select_related("trainee")
     start = (page - 1) * PER_PAGE
     return [
         (e.trainee.full_name, percent(e.attendance_percent)) for e in enrolments[start : start + PER_PAGE]
@@ -124,7 +123,7 @@ def queries_for(client, url):
 @pytest.mark.parametrize("page", [1, 2, 3])
 def test_each_page_of_her_enrolments_shows_its_rows_with_their_attendance(client, coordinator, page):
     shown = shown_rows(client, f"/admin/skills_enrolment/?p={page}")
-    assert shown == expected_rows(coordinator, page=page)
+    assert shown == expected_rows(Enrolment.objects.for_user(coordinator), page=page)
     assert len(shown) == (WOMEN - 2 * PER_PAGE if page == 3 else PER_PAGE)
     assert len({attendance for _name, attendance in shown}) > 2, "the attendance differs from row to row"
 
@@ -177,12 +176,7 @@ def test_across_cohorts_the_attendance_header_says_why_it_does_not_sort(
     centre = pagepur["centre"]
     url = f"/admin/skills_enrolment/?centre={centre}&ordering=-attendance_percent"
     shown = shown_rows(client, url)
-    assert shown == [
-        (e.trainee.full_name, percent(e.attendance_percent))
-        for e in Enrolment.objects.filter(cohort__centre=centre)
-        .with_attendance()
-        .select_related("trainee")[:PER_PAGE]
-    ]
+    assert shown == expected_rows(Enrolment.objects.filter(cohort__centre=centre))
     attendance = [sql for sql in queries_for(client, url) if "skills_attendancemark" in sql]
     assert len(attendance) == 1
     assert re.search(r"LIMIT 20\s*\)", attendance[0]), "computed for the page's rows only"
@@ -271,10 +265,7 @@ def test_a_later_page_of_a_search_computes_the_attendance_of_its_rows_only(
     client.force_login(user)
     url = f"/admin/skills_enrolment/?q=Pagepur+Woman&p={page}"
     expected = Enrolment.objects.for_user(user).filter(trainee__full_name__icontains="Pagepur Woman")
-    assert shown_rows(client, url) == [
-        (e.trainee.full_name, percent(e.attendance_percent))
-        for e in expected.with_attendance().select_related("trainee")[(page - 1) * PER_PAGE : page * PER_PAGE]
-    ]
+    assert shown_rows(client, url) == expected_rows(expected, page)
     response = client.get(url)
     assert response.context["paginator"].count == expected.count() == WOMEN
     queries = queries_for(client, url)

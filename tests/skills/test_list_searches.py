@@ -95,18 +95,29 @@ def searchpur(django_db_setup, django_db_blocker):
         }
 
 
-@pytest.fixture(params=["coordinator", "officer"])
-def user(request, client, db, searchpur, django_user_model):
-    user = django_user_model.objects.get(pk=searchpur[request.param])
+def logged_in(client, django_user_model, pk):
+    user = django_user_model.objects.get(pk=pk)
     client.force_login(user)
     return user
 
 
-def listed(client, url):
-    """The primary keys of the page's rows, in order, and the count the page gives."""
+@pytest.fixture(params=["coordinator", "officer"])
+def user(request, client, db, searchpur, django_user_model):
+    return logged_in(client, django_user_model, searchpur[request.param])
+
+
+def shown_page(client, url):
+    """The primary keys of the page's rows in order, the count the page gives and its number."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return [row.pk for row in response.context["object_list"]], response.context["paginator"].count
+    context = response.context
+    return [row.pk for row in context["object_list"]], context["paginator"].count, context["page_obj"].number
+
+
+def listed(client, url):
+    """The primary keys of the page's rows, in order, and the count the page gives."""
+    rows, count, _number = shown_page(client, url)
+    return rows, count
 
 
 def count_query(client, url):
@@ -273,17 +284,7 @@ def laterpur(django_db_setup, django_db_blocker):
 
 @pytest.fixture(params=["coordinator", "officer"])
 def later_user(request, client, db, laterpur, django_user_model):
-    user = django_user_model.objects.get(pk=laterpur[request.param])
-    client.force_login(user)
-    return user
-
-
-def shown_page(client, url):
-    """The primary keys of the page's rows in order, the count the page gives and its number."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    context = response.context
-    return [row.pk for row in context["object_list"]], context["paginator"].count, context["page_obj"].number
+    return logged_in(client, django_user_model, laterpur[request.param])
 
 
 LATER_SEARCHES = [
@@ -335,3 +336,9 @@ def test_the_queryset_search_is_the_lists_search(later_user, db):
     # A search through a related record reads it in a subquery of its own table, not a join.
     sql = str(enrolments.search("sunitabai").query)
     assert 'JOIN "skills_trainee"' not in sql and 'FROM "skills_trainee"' in sql
+
+
+def test_a_search_of_a_queryset_without_search_fields_is_refused(db):
+    """Not a search that finds every record: a queryset that names no fields to look in says so."""
+    with pytest.raises(ValueError, match="Cohort"):
+        Cohort.objects.search("tailoring")

@@ -64,20 +64,6 @@ def delete_in_admin(client, viewset, instance):
     assert response.status_code == 302
 
 
-@pytest.fixture
-def announced(monkeypatch):
-    """Every change announced through core.changes while the test runs, as (kind, ids); what
-    placements registered for them still runs."""
-    calls = []
-    for kind, functions in changes.receivers.items():
-
-        def recording(ids, kind=kind):
-            calls.append((kind, list(ids)))
-
-        monkeypatch.setitem(changes.receivers, kind, [*functions, recording])
-    return calls
-
-
 def test_deleting_an_enrolment_in_the_admin_frees_her_seat(client, superuser, centre):
     cohort = cohort_of(centre, capacity=2)
     first, second, third = TraineeFactory.create_batch(3, centre=centre)

@@ -141,10 +141,7 @@ def in_paying_work(page):
     return match.group(1)
 
 
-def test_an_outcome_recorded_changes_the_impact_figures(client):
-    (woman, *_others) = certified_trainees(6)
-    home = english(HomePage)
-    assert in_paying_work(html(client, home.url)) == "0"
+def in_work_since_three_days(woman):
     placement_services.record_outcome(
         job_of(
             woman,
@@ -153,6 +150,13 @@ def test_an_outcome_recorded_changes_the_impact_figures(client):
             title="Tailor",
         )
     )
+
+
+def test_an_outcome_recorded_changes_the_impact_figures(client):
+    (woman, *_others) = certified_trainees(6)
+    home = english(HomePage)
+    assert in_paying_work(html(client, home.url)) == "0"
+    in_work_since_three_days(woman)
     assert "fewer than 5" in in_paying_work(html(client, home.url))
 
 
@@ -176,14 +180,7 @@ def test_the_impact_blocks_list_of_centres_follows_the_centres_not_the_tracker(d
     """Wagtail reads the block's choices to load every page that has one: kept until a centre changes."""
     before = public_figures.centre_choices()
     (woman, *_others) = certified_trainees(1)
-    placement_services.record_outcome(
-        job_of(
-            woman,
-            timezone.localdate() - datetime.timedelta(days=3),
-            employer="Tailoring unit",
-            title="Tailor",
-        )
-    )
+    in_work_since_three_days(woman)
     with django_assert_num_queries(0):
         assert public_figures.centre_choices() == before
     CentreFactory(slug="sitapur", name="Sakhi Centre, Sitapur")

@@ -5,7 +5,6 @@ Cache-Control."""
 import datetime
 import http.server
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,8 +21,6 @@ from website import page_cache
 from website.models import CentrePage, CoursePage, NewsPage
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class RecordingBackend(BaseBackend):

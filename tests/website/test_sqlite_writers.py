@@ -1,20 +1,15 @@
 """`make run` serves from an SQLite file, a connection per request thread: two requests writing at
 once (a double-clicked button) must queue for the write lock, not fail with "database is locked"."""
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.website.test_production_settings import production_settings
 
 
 def file_database(path, options):
@@ -95,22 +90,7 @@ def test_in_sqlites_default_mode_the_second_writer_fails(tmp_path, unblocked):
 
 @pytest.mark.parametrize("module", ["website.settings.dev", "website.settings.production"])
 def test_an_sqlite_database_is_opened_with_the_options(module):
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": module, "DJANGO_SECRET_KEY": "x" * 50}
-    environ["DJANGO_ALLOWED_HOSTS"] = "sakhi.example"
-    environ.pop("DATABASE_URL", None)
-    done = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [
-            sys.executable,
-            "-c",
-            "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']))",
-        ],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    database = json.loads(done.stdout)
+    show = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']))"
+    database = production_settings(show=show, DJANGO_SETTINGS_MODULE=module)
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

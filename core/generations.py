@@ -21,6 +21,7 @@ is used exactly while the shared entry would be, and a request costs one round t
 reads. Objects are copied pickled, so each request unpickles its own as it would from the cache."""
 
 import pickle
+import threading
 import time
 import uuid
 
@@ -135,21 +136,27 @@ class LocalCopies:
     """The process's copies: {key: (when it is dropped, value or its pickle)}, dropped at their timeout
     as the shared entries are, and all at once when they reach `limit` characters. Keys under replaced
     tokens are never read again and go then (with the cache down, every request starts new tokens:
-    their copies must not pile up)."""
+    their copies must not pile up). Shared by the process's request threads (gunicorn's gthread
+    workers, runserver): `put` holds a lock, so that the size stays the sum of what is kept."""
 
     def __init__(self, limit):
         self.limit, self.entries, self.size = limit, {}, 0
+        self.lock = threading.Lock()
 
     def get(self, key):
         entry = self.entries.get(key)
         return entry[1] if entry is not None and entry[0] > time.monotonic() else None
 
     def put(self, key, copy, timeout):
-        if self.size + len(copy) > self.limit:
-            self.entries.clear()
-            self.size = 0
-        self.entries[key] = (time.monotonic() + min(timeout, CACHE_COPY_SECONDS), copy)
-        self.size += len(copy)
+        with self.lock:
+            replaced = self.entries.pop(key, None)
+            if replaced is not None:
+                self.size -= len(replaced[1])
+            if self.size + len(copy) > self.limit:
+                self.entries.clear()
+                self.size = 0
+            self.entries[key] = (time.monotonic() + min(timeout, CACHE_COPY_SECONDS), copy)
+            self.size += len(copy)
 
 
 local_copies = LocalCopies(limit=16 * 1024 * 1024)

@@ -16,6 +16,9 @@ class PlacementsConfig(AppConfig):
         # Every record a public figure counts or groups by: a change to any makes the cached figures
         # stale (a trainee's home centre decides whose figures she is in). A decoupled reaction, so
         # signals; bulk writes call invalidate_public_figures() themselves.
+        # The impact block's lists of centres are kept under the centres' own token.
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(public_figures.centres_changed, sender=Centre, dispatch_uid=f"centre_lists_{name}")
         for model in (Enrolment, Placement, SelfEmployment, FollowUp, Cohort, Course, Centre, Trade, Trainee):
             for name, signal in (("save", post_save), ("delete", post_delete)):
                 signal.connect(

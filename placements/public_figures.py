@@ -68,8 +68,6 @@ SMALL_BELOW = 5  # counts from 1 to SMALL_BELOW - 1 are never published
 HIDDEN_MARGIN = 8  # rule 3: the hidden parts add up to at least this more than the small ones
 CACHE_PREFIX = "sakhi:public-figures:v1"
 TRACKER = generations.Generation(f"{CACHE_PREFIX}:generation")
-GENERATION_KEY = TRACKER.key
-new_generation = TRACKER.renew
 # A backstop, not the way figures refresh: with a cache per process (Django's default), a change
 # clears only the cache of the process that saw it; the others catch up within this time.
 CACHE_TIMEOUT = 15 * 60
@@ -263,7 +261,7 @@ def cached(name, build, *parts):
 
 # The impact block's choices. Wagtail reads them to load every page with the block (ChoiceBlock's
 # to_python), so they come from the cache, under a token of their own that only a change to a centre
-# replaces (centres_changed, connected by website.chrome): an enrolment or an outcome, which makes the
+# replaces (centres_changed, connected in PlacementsConfig.ready): an enrolment or an outcome, which makes the
 # figures stale, leaves the list of centres as it was.
 CENTRES = generations.Generation(f"{CACHE_PREFIX}:centres")
 

@@ -2,7 +2,6 @@
 On local disk by default, in an S3-compatible bucket when SAKHI_S3_BUCKET is set
 (skills/object_storage.py); either way staff download them through private_file_response."""
 
-import mimetypes
 import posixpath
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
@@ -100,11 +99,9 @@ def private_file_response(request, audited, source, *, action, filename=None, co
     if not instances:
         raise ValueError("A private download is audited against the records it holds; none was given.")
     if isinstance(source, bytes):
-        filename = filename or "download"
-        response = HttpResponse(
-            source,
-            content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
-        )
+        if not (filename and content_type):
+            raise ValueError("Bytes made for a download need the filename and content type they go out as.")
+        response = HttpResponse(source, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
         response = FileResponse(

@@ -147,7 +147,7 @@ class ScopedIndexView(generic.IndexView):
     def search_queryset(self, queryset):
         if not (self.is_searching and isinstance(queryset, QuerySet)):
             return super().search_queryset(queryset)
-        queryset = queryset.filter(containing(queryset.model, self.search_fields or (), self.search_query))
+        queryset = queryset.filter(containing(queryset.model, self.search_fields, self.search_query))
         if connection.vendor != "postgresql":
             return queryset
         # Ordered by the column searched (trainees by name), PostgreSQL walks that column's index

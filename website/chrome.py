@@ -225,6 +225,3 @@ def connect():
                 vacancy_board_changed, sender=model, dispatch_uid=f"board_{name}_{model._meta.label_lower}"
             )
     m2m_changed.connect(vacancy_board_changed, sender=Vacancy.trades.through, dispatch_uid="board_trades")
-    # The impact block's lists of centres are kept under the centres' own token (placements).
-    for name, signal in (("save", post_save), ("delete", post_delete)):
-        signal.connect(public_figures.centres_changed, sender=Centre, dispatch_uid=f"centre_lists_{name}")

@@ -303,9 +303,7 @@ class CourseIndexPage(PublicPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Read only if drawn: the finder asked for without a query is kept (base.html).
-        finder = SimpleLazyObject(lambda: self.course_finder(request))
-        for name in ("courses", "cohort_filter", "cohorts"):
-            context[name] = SimpleLazyObject(lambda name=name: finder[name])
+        context["finder"] = SimpleLazyObject(lambda: self.course_finder(request))
         return context
 
 

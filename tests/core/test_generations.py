@@ -196,3 +196,15 @@ def test_the_process_copies_are_dropped_when_they_reach_their_limit(generation, 
         generations.kept_fragment(second, lambda: "b" * 60, 60)
     assert generations.local_copies.get(first) is None
     assert generations.local_copies.get(second) == "b" * 60
+
+
+def test_a_copy_kept_again_counts_once_towards_the_limit():
+    """A key kept again (its copy expired, or two requests drew it at once) replaces its copy: the
+    process's copies are the size of what they hold, not of every copy ever kept."""
+    copies = generations.LocalCopies(limit=100)
+    copies.put("test:fragment:again", "a" * 30, 60)
+    copies.put("test:fragment:again", "a" * 30, 60)
+    copies.put("test:fragment:other", "b" * 50, 60)  # 80 held: under the limit, nothing dropped
+    assert copies.size == 80
+    assert copies.get("test:fragment:again") == "a" * 30
+    assert copies.get("test:fragment:other") == "b" * 50

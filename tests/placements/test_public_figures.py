@@ -77,9 +77,9 @@ def history(db, centres):
 @pytest.fixture(autouse=True)
 def fresh_figures():
     # The cache outlives each test's rolled-back transaction: start and end on a new generation.
-    public_figures.new_generation()
+    public_figures.TRACKER.renew()
     yield
-    public_figures.new_generation()
+    public_figures.TRACKER.renew()
 
 
 # suppress(), by hand
@@ -454,7 +454,7 @@ def test_cached_figures_cost_no_query(db, django_assert_num_queries, django_asse
 
 
 def generation():
-    return cache.get(public_figures.GENERATION_KEY)
+    return cache.get(public_figures.TRACKER.key)
 
 
 def record_self_employment():
@@ -527,13 +527,13 @@ def test_invalidation_repeats_when_the_transaction_commits(db, django_capture_on
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         invalidate_public_figures()
         during = generation()
-    assert public_figures.new_generation in callbacks
+    assert public_figures.TRACKER.renew in callbacks
     assert generation() != during
 
 
 def test_an_evicted_generation_starts_afresh(db):
     figures = public_impact(Scope(centre="buxar"), since(2016))
-    cache.delete(public_figures.GENERATION_KEY)
+    cache.delete(public_figures.TRACKER.key)
     assert public_impact(Scope(centre="buxar"), since(2016)) is not figures
 
 

@@ -101,7 +101,9 @@ def test_the_helper_opens_before_it_audits_each_record_and_no_cache_keeps_the_an
         )
     assert entries.count() == 2
 
-    made = storage.private_file_response(request, centre, b"PK zip", action="sakhi.view", filename="a.zip")
+    made = storage.private_file_response(
+        request, centre, b"PK zip", action="sakhi.view", filename="a.zip", content_type="application/zip"
+    )
     assert (made.content, made["Content-Type"], made["Cache-Control"]) == (
         b"PK zip",
         "application/zip",
@@ -109,3 +111,5 @@ def test_the_helper_opens_before_it_audits_each_record_and_no_cache_keeps_the_an
     )
     with pytest.raises(ValueError, match="audited"):
         storage.private_file_response(request, [], b"nothing", action="sakhi.view", filename="a.zip")
+    with pytest.raises(ValueError, match="content type"):
+        storage.private_file_response(request, centre, b"PK zip", action="sakhi.view", filename="a.zip")

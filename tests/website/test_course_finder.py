@@ -12,7 +12,7 @@ from website.models import CoursePage
 
 
 def listed(response):
-    return [cohort for cohort, _page in response.context["cohorts"]]
+    return [cohort for cohort, _page in response.context["finder"]["cohorts"]]
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_filter_by_trade_district_and_month(client, open_cohorts):
 def test_bad_filter_values_show_an_error_not_a_crash(client, db):
     response = client.get("/courses/", {"month": "2019-13", "trade": "no-such-trade"})
     assert response.status_code == 200
-    errors = response.context["cohort_filter"].errors
+    errors = response.context["finder"]["cohort_filter"].errors
     assert set(errors) == {"month", "trade"}
     assert 'role="alert"' in response.content.decode()
 
@@ -60,9 +60,9 @@ def test_seats_left_come_live_from_the_tracker(client, open_cohorts):
 def test_cohort_links_to_the_announcement_that_names_it(client, db):
     page = CoursePage.objects.get(slug="retail-marketing-patna-1", locale__language_code="en")
     cohort = page.cohorts.get()
-    pairs = dict(client.get("/courses/").context["cohorts"])
+    pairs = dict(client.get("/courses/").context["finder"]["cohorts"])
     assert pairs[cohort] == page
-    hindi_pairs = dict(client.get("/hi/courses/").context["cohorts"])
+    hindi_pairs = dict(client.get("/hi/courses/").context["finder"]["cohorts"])
     assert hindi_pairs[cohort].locale.language_code == "hi"
 
 

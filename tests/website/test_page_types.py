@@ -110,7 +110,7 @@ class PageRenderingTests(WagtailPageTestCase):
         course.end_date = datetime.date(2020, 3, 1)
         course.save_revision().publish()
         response = self.client.get(english(CourseIndexPage).url)
-        self.assertNotIn(course.pk, [c.pk for c in response.context["courses"]])
+        self.assertNotIn(course.pk, [c.pk for c in response.context["finder"]["courses"]])
         self.assertNotIn(course.pk, [c.pk for c in english(HomePage).upcoming_courses()])
 
     def test_centre_page_shows_its_centre_and_services(self):

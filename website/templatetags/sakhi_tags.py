@@ -77,7 +77,7 @@ class PageContentCacheNode(KeptFragmentNode):
 def content_key(context):
     """What names a page's kept content besides the tokens base.html gives, or None if it is drawn."""
     request, page = context.get("request"), context.get("page")
-    if request is None or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+    if request is None or not plain_get(request):
         return None
     # The template as well: another one drawn for the same page (a password form) is not its content.
     template = context.template.name if context.template else None
@@ -94,9 +94,15 @@ def kept_view(request):
     """The name of a view whose top and content are the same for every visitor of a language (while
     what they show is unchanged) when it is asked for without a query string, or None."""
     match = getattr(request, "resolver_match", None)
-    if match is None or match.url_name not in KEPT_VIEWS or request.META.get("QUERY_STRING"):
+    if match is None or match.url_name not in KEPT_VIEWS or not plain_get(request):
         return None
-    return match.url_name if request.method in ("GET", "HEAD") else None
+    return match.url_name
+
+
+def plain_get(request):
+    """A GET (or HEAD) without a query string: what a query changes (a filter, a page of a list)
+    is drawn each time."""
+    return request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
 
 
 # Views at one path each in a language, with nothing of the visitor's in them without a query.
